@@ -1,0 +1,18 @@
+"""URL routes: the admin (at ADMIN_URL), language switching and a health check."""
+from django.conf import settings
+from django.contrib import admin
+from django.http import HttpResponse
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+
+def healthz(request):
+    return HttpResponse("ok", content_type="text/plain")
+
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", healthz, name="healthz"),
+    path(settings.ADMIN_URL, admin.site.urls),
+    path("", RedirectView.as_view(url="/" + settings.ADMIN_URL, permanent=False)),
+]

@@ -1,0 +1,7 @@
+"""Admin screens of the registry, one module per domain (imported below to register them)."""
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+admin.site.site_header = _("Science and Technology Bureau Registry")
+admin.site.site_title = _("S&T Bureau Registry")
+admin.site.index_title = _("Registry")

@@ -1,0 +1,1 @@
+"""Models of the registry, split by domain and re-exported here."""
