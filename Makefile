@@ -46,8 +46,8 @@ bench: $(DEV_STAMP)
 
 # Refresh the zh_Hans catalogue after changing strings, then compile it (the .mo is committed).
 messages: $(DEV_STAMP)
-	cd registry && ../$(PY) ../manage.py makemessages -l zh_Hans --no-obsolete --no-location
-	cd registry && ../$(PY) ../manage.py compilemessages -l zh_Hans
+	cd registry && DEBUG=1 ../$(PY) ../manage.py makemessages -l zh_Hans --no-obsolete --no-location
+	cd registry && DEBUG=1 ../$(PY) ../manage.py compilemessages -l zh_Hans
 
 check-deploy: $(RUN_STAMP)
 	DEBUG=0 SECRET_KEY="$$($(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))')" \

@@ -1,1 +1,65 @@
 """Models of the registry, split by domain and re-exported here."""
+
+from .audit import AuditEvent
+from .base import NaturalKeyManager, RegistryModel
+from .commissioners import (
+    Commissioner,
+    CommissionerAssessment,
+    CommissionerTeam,
+    Level,
+    ServiceRecord,
+    Workstation,
+    WorkstationMember,
+)
+from .indicators import Indicator
+from .lookups import (
+    ContractType,
+    DevelopmentZone,
+    Division,
+    IndustryCluster,
+    QualificationKind,
+    TalentTier,
+)
+from .organizations import Organization, OrganizationAlias, Qualification
+from .platforms import Platform, PlatformExpert, PlatformMember
+from .projects import Project, ProjectPartner, ProjectTarget
+from .sources import Citation, Source
+from .talents import Talent
+from .transfer import Policy, Subsidy, TechContract, TechnologyBroker, TrainingBase, TransferAgency
+
+__all__ = [
+    "AuditEvent",
+    "Citation",
+    "Commissioner",
+    "CommissionerAssessment",
+    "CommissionerTeam",
+    "ContractType",
+    "DevelopmentZone",
+    "Division",
+    "Indicator",
+    "IndustryCluster",
+    "Level",
+    "NaturalKeyManager",
+    "Organization",
+    "OrganizationAlias",
+    "Platform",
+    "PlatformExpert",
+    "PlatformMember",
+    "Policy",
+    "Project",
+    "ProjectPartner",
+    "ProjectTarget",
+    "Qualification",
+    "QualificationKind",
+    "RegistryModel",
+    "ServiceRecord",
+    "Source",
+    "Subsidy",
+    "Talent",
+    "TalentTier",
+    "TechContract",
+    "TechnologyBroker",
+    "TrainingBase",
+    "Workstation",
+    "WorkstationMember",
+]

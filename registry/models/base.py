@@ -1,0 +1,67 @@
+"""What every registry record shares: timestamps, history, citations and natural keys."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+
+class NaturalKeyManager(models.Manager):
+    """Finds a record by the values of the model's NATURAL_KEY lookups (fixtures, imports)."""
+
+    def get_by_natural_key(self, *values):
+        lookups = {}
+        for path, value in zip(self.model.NATURAL_KEY, values):
+            if value is None and "__" in path:
+                lookups[path.split("__")[0] + "__isnull"] = True
+            else:
+                lookups[path] = value
+        return self.get(**lookups)
+
+
+def resolve_path(obj, path: str):
+    """Follow a Django lookup path (employer__name) through attributes; None when a link is empty."""
+    for part in path.split("__"):
+        if obj is None:
+            return None
+        obj = getattr(obj, part)
+    return obj
+
+
+class RegistryModel(models.Model):
+    """Abstract base: created/updated times, a full history, and a natural key.
+
+    Subclasses set NATURAL_KEY to the lookup paths that identify a record for people
+    (a name, a credit code, a talent's name plus employer); fixtures and spreadsheet
+    imports match rows on it, never on database ids.
+    """
+
+    NATURAL_KEY: tuple[str, ...] = ("name",)
+
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = NaturalKeyManager()
+    history = HistoricalRecords(inherit=True)
+
+    class Meta:
+        abstract = True
+
+    def natural_key(self):
+        return tuple(resolve_path(self, path) for path in self.NATURAL_KEY)
+
+
+class CitedModel(RegistryModel):
+    """A record whose facts come from a source: it cites one or more excerpts."""
+
+    notes = models.TextField(_("notes"), blank=True)
+    citations = models.ManyToManyField(
+        "registry.Citation",
+        verbose_name=_("citations"),
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True

@@ -1,0 +1,300 @@
+"""Science-and-technology commissioners (科技特派员), their workstations, teams and service records."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .base import CitedModel, RegistryModel
+from .lookups import Division
+from .organizations import Organization
+from .talents import Talent
+
+
+class Level(models.TextChoices):
+    """Level of a recognition or filing, shared by workstations, agencies and platforms."""
+
+    NATIONAL = "national", _("national")
+    REGION = "region", _("autonomous region")
+    CITY = "city", _("city")
+    DISTRICT = "district", _("district")
+
+
+class Workstation(CitedModel):
+    """A workstation hosted by an organization: for enterprise commissioners, commissioner experts
+    or academician experts."""
+
+    class Kind(models.TextChoices):
+        ENTERPRISE_COMMISSIONER = "enterprise_commissioner", _("enterprise commissioner workstation")
+        COMMISSIONER_EXPERT = "commissioner_expert", _("commissioner expert workstation")
+        ACADEMICIAN_EXPERT = "academician_expert", _("academician expert workstation")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    host = models.ForeignKey(
+        Organization, models.PROTECT, verbose_name=_("host organization"), related_name="workstations",
+        null=True, blank=True,
+    )
+    filing_level = models.CharField(_("filing level"), max_length=20, choices=Level.choices, blank=True)
+    filed_on = models.DateField(_("filed on"), null=True, blank=True)
+    honours = models.TextField(_("honours"), blank=True)
+    members = models.ManyToManyField(
+        Talent, through="WorkstationMember", verbose_name=_("members"), related_name="workstations"
+    )
+
+    class Meta:
+        verbose_name = _("workstation")
+        verbose_name_plural = _("workstations")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class WorkstationMember(RegistryModel):
+    """A person working in a workstation (an academician, expert or commissioner), for a period."""
+
+    NATURAL_KEY = ("workstation__name", "talent__name", "talent__employer__name")
+
+    class Role(models.TextChoices):
+        ACADEMICIAN = "academician", _("academician")
+        EXPERT = "expert", _("expert")
+        COMMISSIONER = "commissioner", _("commissioner")
+        LEADER = "leader", _("leader")
+
+    workstation = models.ForeignKey(Workstation, models.CASCADE, verbose_name=_("workstation"))
+    talent = models.ForeignKey(Talent, models.PROTECT, verbose_name=_("talent"))
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.EXPERT)
+    joined_on = models.DateField(_("joined on"), null=True, blank=True)
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("workstation member")
+        verbose_name_plural = _("workstation members")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workstation", "talent"],
+                name="registry_workstation_member_unique",
+                violation_error_message=_("This person is already a member of this workstation."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(left_on__isnull=True)
+                | models.Q(joined_on__isnull=True)
+                | models.Q(left_on__gte=models.F("joined_on")),
+                name="registry_workstation_member_dates",
+                violation_error_message=_("“Left on” must not be before “joined on”."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.workstation} · {self.talent}"
+
+
+class CommissionerTeam(CitedModel):
+    """A commissioner team (科技特派团) with a leader, members and the area it serves."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    leader = models.ForeignKey(
+        Talent, models.PROTECT, verbose_name=_("leader"), null=True, blank=True, related_name="led_teams"
+    )
+    members = models.ManyToManyField(
+        Talent, verbose_name=_("members"), blank=True, related_name="commissioner_teams"
+    )
+    service_area = models.CharField(_("service area"), max_length=200, blank=True)
+    divisions = models.ManyToManyField(Division, verbose_name=_("divisions served"), blank=True)
+
+    class Meta:
+        verbose_name = _("commissioner team")
+        verbose_name_plural = _("commissioner teams")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Commissioner(CitedModel):
+    """A commissioner appointment: a person (natural-person commissioner) or an organization
+    (legal-person commissioner unit), of one kind, sent by a dispatching unit for a term."""
+
+    NATURAL_KEY = ("talent__name", "talent__employer__name", "organization__name", "kind")
+
+    class Kind(models.TextChoices):
+        AGRICULTURAL = "agricultural", _("agricultural commissioner")
+        ENTERPRISE = "enterprise", _("enterprise commissioner")
+        LEGAL_PERSON = "legal_person", _("legal-person commissioner")
+        THREE_REGIONS = "three_regions", _("“three regions” technical staff")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("serving")
+        ENDED = "ended", _("term ended")
+        SUSPENDED = "suspended", _("suspended")
+
+    talent = models.ForeignKey(
+        Talent, models.PROTECT, verbose_name=_("talent"), null=True, blank=True, related_name="commissioner_roles"
+    )
+    organization = models.ForeignKey(
+        Organization,
+        models.PROTECT,
+        verbose_name=_("legal-person unit"),
+        null=True,
+        blank=True,
+        related_name="commissioner_roles",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    dispatching_unit = models.ForeignKey(
+        Organization,
+        models.PROTECT,
+        verbose_name=_("dispatching unit"),
+        null=True,
+        blank=True,
+        related_name="dispatched_commissioners",
+    )
+    workstation = models.ForeignKey(
+        Workstation, models.SET_NULL, verbose_name=_("workstation"), null=True, blank=True,
+        related_name="commissioners",
+    )
+    team = models.ForeignKey(
+        CommissionerTeam, models.SET_NULL, verbose_name=_("team"), null=True, blank=True,
+        related_name="commissioners",
+    )
+    service_field = models.CharField(_("service field"), max_length=200, blank=True)
+    service_divisions = models.ManyToManyField(
+        Division, verbose_name=_("service districts"), blank=True, related_name="commissioners"
+    )
+    service_places = models.CharField(_("townships and villages served"), max_length=300, blank=True)
+    term_start = models.DateField(_("term start"), null=True, blank=True)
+    term_end = models.DateField(_("term end"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
+
+    class Meta:
+        verbose_name = _("commissioner")
+        verbose_name_plural = _("commissioners")
+        ordering = ["-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(talent__isnull=False) & models.Q(organization__isnull=True))
+                | (models.Q(talent__isnull=True) & models.Q(organization__isnull=False)),
+                name="registry_commissioner_person_or_unit",
+                violation_error_message=_("A commissioner is either a person or a legal-person unit, not both or neither."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(term_end__isnull=True)
+                | models.Q(term_start__isnull=True)
+                | models.Q(term_end__gte=models.F("term_start")),
+                name="registry_commissioner_term",
+                violation_error_message=_("The term must not end before it starts."),
+            ),
+        ]
+
+    def clean(self):
+        if self.kind == self.Kind.LEGAL_PERSON and not self.organization_id:
+            raise ValidationError({"organization": _("A legal-person commissioner needs a legal-person unit.")})
+        if self.kind != self.Kind.LEGAL_PERSON and self.organization_id:
+            raise ValidationError({"kind": _("Only a legal-person commissioner is an organization; choose the kind “legal-person commissioner”.")})
+
+    def __str__(self):
+        who = self.talent or self.organization
+        return f"{who} ({self.get_kind_display()})"
+
+
+class CommissionerAssessment(RegistryModel):
+    """The annual assessment grade of a commissioner."""
+
+    NATURAL_KEY = ("commissioner__id", "year")
+
+    class Grade(models.TextChoices):
+        EXCELLENT = "excellent", _("excellent")
+        PASS = "pass", _("pass")
+        FAIL = "fail", _("fail")
+
+    commissioner = models.ForeignKey(
+        Commissioner, models.CASCADE, verbose_name=_("commissioner"), related_name="assessments"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    grade = models.CharField(_("grade"), max_length=20, choices=Grade.choices)
+    comment = models.CharField(_("comment"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("annual assessment")
+        verbose_name_plural = _("annual assessments")
+        ordering = ["-year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commissioner", "year"],
+                name="registry_assessment_unique_year",
+                violation_error_message=_("This commissioner already has an assessment for this year."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.commissioner} {self.year}"
+
+
+class ServiceRecord(CitedModel):
+    """What a commissioner or workstation did: a visit, a training, a live stream, a survey, ...
+    with the counters the bureau reports."""
+
+    NATURAL_KEY = ("title", "started_on")
+
+    class Kind(models.TextChoices):
+        FIELD_GUIDANCE = "field_guidance", _("field guidance")
+        TRAINING = "training", _("training")
+        POLICY_BRIEFING = "policy_briefing", _("policy briefing")
+        LIVE_STREAM = "live_stream", _("live stream")
+        JOINT_RD = "joint_rd", _("joint R&D")
+        NEEDS_SURVEY = "needs_survey", _("needs survey")
+        IP_SERVICE = "ip_service", _("intellectual property service")
+        RD_BOOKKEEPING = "rd_bookkeeping", _("R&D expense bookkeeping")
+        VARIETY_BREEDING = "variety_breeding", _("variety breeding and extension")
+        OTHER = "other", _("other")
+
+    title = models.CharField(_("title"), max_length=200)
+    commissioner = models.ForeignKey(
+        Commissioner, models.PROTECT, verbose_name=_("commissioner"), null=True, blank=True,
+        related_name="service_records",
+    )
+    workstation = models.ForeignKey(
+        Workstation, models.PROTECT, verbose_name=_("workstation"), null=True, blank=True,
+        related_name="service_records",
+    )
+    team = models.ForeignKey(
+        CommissionerTeam, models.PROTECT, verbose_name=_("team"), null=True, blank=True,
+        related_name="service_records",
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    served_organizations = models.ManyToManyField(
+        Organization, verbose_name=_("organizations served"), blank=True, related_name="services_received"
+    )
+    started_on = models.DateField(_("date or start"), null=True, blank=True)
+    ended_on = models.DateField(_("end"), null=True, blank=True)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    people_trained = models.PositiveIntegerField(_("people trained"), null=True, blank=True)
+    sessions = models.PositiveIntegerField(_("sessions"), null=True, blank=True)
+    varieties_introduced = models.PositiveIntegerField(_("varieties introduced"), null=True, blank=True)
+    techniques_introduced = models.PositiveIntegerField(_("techniques introduced"), null=True, blank=True)
+    problems_solved = models.PositiveIntegerField(_("problems solved"), null=True, blank=True)
+    enterprises_served = models.PositiveIntegerField(_("enterprises served"), null=True, blank=True)
+    outcomes = models.TextField(_("outcomes"), blank=True)
+
+    class Meta:
+        verbose_name = _("service record")
+        verbose_name_plural = _("service records")
+        ordering = ["-started_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(commissioner__isnull=False)
+                | models.Q(workstation__isnull=False)
+                | models.Q(team__isnull=False),
+                name="registry_service_record_has_provider",
+                violation_error_message=_("A service record needs a commissioner, a workstation or a team."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=True)
+                | models.Q(started_on__isnull=True)
+                | models.Q(ended_on__gte=models.F("started_on")),
+                name="registry_service_record_dates",
+                violation_error_message=_("The end must not be before the start."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title

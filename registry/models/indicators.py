@@ -1,0 +1,65 @@
+"""Indicators (统计指标): the figures the city reports, each from a source."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .base import CitedModel
+from .organizations import Organization
+from .platforms import Platform
+from .sources import Source
+
+
+class Indicator(CitedModel):
+    """A reported figure: subject, metric, value, unit, qualifier, as-of date or year, and scope.
+
+    The same subject and metric reported by two sources are two indicators; neither overwrites
+    the other."""
+
+    NATURAL_KEY = ("subject", "metric", "source__key")
+
+    class Qualifier(models.TextChoices):
+        EXACT = "", _("exact")
+        ABOUT = "about", _("about (余)")
+        MORE_THAN = "more_than", _("more than (多, +)")
+        NEARLY = "nearly", _("nearly (近)")
+        AT_LEAST = "at_least", _("at least (以上)")
+        AT_MOST = "at_most", _("at most (最高)")
+        CUMULATIVE = "cumulative", _("cumulative (累计)")
+
+    subject = models.CharField(_("subject"), max_length=200)
+    metric = models.CharField(_("metric"), max_length=200)
+    value = models.DecimalField(_("value"), max_digits=20, decimal_places=4)
+    unit = models.CharField(_("unit"), max_length=30)
+    qualifier = models.CharField(_("qualifier"), max_length=20, choices=Qualifier.choices, blank=True)
+    as_of_year = models.PositiveSmallIntegerField(_("as of year"), null=True, blank=True)
+    as_of_date = models.DateField(_("as of date"), null=True, blank=True)
+    scope = models.CharField(_("scope"), max_length=200, blank=True)
+    source = models.ForeignKey(Source, models.PROTECT, verbose_name=_("reported in"), related_name="indicators")
+    computed_as = models.CharField(
+        _("registry computation"),
+        max_length=60,
+        blank=True,
+        help_text=_("Name of the registry count this figure is compared with on the dashboard."),
+    )
+    organization = models.ForeignKey(
+        Organization, models.SET_NULL, verbose_name=_("organization"), null=True, blank=True,
+        related_name="indicators",
+    )
+    platform = models.ForeignKey(
+        Platform, models.SET_NULL, verbose_name=_("platform"), null=True, blank=True, related_name="indicators"
+    )
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["subject", "metric", "-as_of_year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subject", "metric", "source"],
+                name="registry_indicator_unique_per_source",
+                violation_error_message=_("This source already reports this metric for this subject."),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.subject} {self.metric}: {self.value.normalize():f}{self.unit}"

@@ -1,0 +1,132 @@
+"""Organizations (单位) and their qualifications (企业资质)."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from registry.validators import validate_credit_code
+
+from .base import CitedModel, RegistryModel
+from .lookups import DevelopmentZone, Division, IndustryCluster, QualificationKind
+
+
+class Organization(CitedModel):
+    """A legal entity the bureau deals with: a firm, university, institute, government body, ..."""
+
+    class Kind(models.TextChoices):
+        ENTERPRISE = "enterprise", _("enterprise")
+        UNIVERSITY = "university", _("university")
+        INSTITUTE = "institute", _("research institute")
+        GOVERNMENT = "government", _("government body")
+        ASSOCIATION = "association", _("association")
+        COOPERATIVE = "cooperative", _("co-operative")
+        OTHER = "other", _("other")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.ENTERPRISE)
+    credit_code = models.CharField(
+        _("unified social credit code"),
+        max_length=18,
+        null=True,
+        blank=True,
+        unique=True,
+        validators=[validate_credit_code],
+    )
+    division = models.ForeignKey(
+        Division, models.PROTECT, verbose_name=_("division"), null=True, blank=True
+    )
+    zone = models.ForeignKey(
+        DevelopmentZone, models.PROTECT, verbose_name=_("development zone"), null=True, blank=True
+    )
+    cluster = models.ForeignKey(
+        IndustryCluster, models.PROTECT, verbose_name=_("industry cluster"), null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+        ordering = ["name"]
+
+    def clean(self):
+        # An empty credit code is stored as NULL so that uniqueness applies only to real codes.
+        if self.credit_code is not None:
+            self.credit_code = self.credit_code.strip().upper() or None
+
+    def __str__(self):
+        return self.name
+
+
+class OrganizationAlias(RegistryModel):
+    """Another spelling of an organization's name (abbreviation, former name, OCR variant)."""
+
+    organization = models.ForeignKey(
+        Organization, models.CASCADE, verbose_name=_("organization"), related_name="aliases"
+    )
+    name = models.CharField(_("alias"), max_length=200, unique=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("organization alias")
+        verbose_name_plural = _("organization aliases")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Qualification(CitedModel):
+    """An enterprise qualification held for a period: 高新技术企业, 科技型中小企业, 科技领军企业, ..."""
+
+    NATURAL_KEY = ("organization__name", "kind__name", "number")
+
+    class Status(models.TextChoices):
+        VALID = "valid", _("valid")
+        EXPIRED = "expired", _("expired")
+        REVOKED = "revoked", _("revoked")
+
+    organization = models.ForeignKey(
+        Organization, models.PROTECT, verbose_name=_("organization"), related_name="qualifications"
+    )
+    kind = models.ForeignKey(QualificationKind, models.PROTECT, verbose_name=_("kind"))
+    number = models.CharField(_("certificate or entry number"), max_length=50, blank=True)
+    issued_on = models.DateField(_("issued on"), null=True, blank=True)
+    valid_until = models.DateField(_("valid until"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.VALID)
+
+    class Meta:
+        verbose_name = _("enterprise qualification")
+        verbose_name_plural = _("enterprise qualifications")
+        ordering = ["organization", "kind", "-issued_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "kind", "number"],
+                name="registry_qualification_unique_number",
+                violation_error_message=_("This organization already has this qualification with this number."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(valid_until__isnull=True)
+                | models.Q(issued_on__isnull=True)
+                | models.Q(valid_until__gt=models.F("issued_on")),
+                name="registry_qualification_valid_after_issue",
+                violation_error_message=_("“Valid until” must be after “issued on”."),
+            ),
+        ]
+
+    def clean(self):
+        if self.issued_on and not self.valid_until and self.kind_id and self.kind.validity_years:
+            self.valid_until = add_years(self.issued_on, self.kind.validity_years)
+        if self.issued_on and self.valid_until and self.valid_until <= self.issued_on:
+            raise ValidationError({"valid_until": _("“Valid until” must be after “issued on”.")})
+
+    def __str__(self):
+        return f"{self.organization} · {self.kind}"
+
+
+def add_years(day: datetime.date, years: int) -> datetime.date:
+    """The same calendar day `years` later (29 February becomes 28 February)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)

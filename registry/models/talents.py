@@ -1,0 +1,124 @@
+"""Talents (人才): academicians, introduced high-level talents, home-grown experts."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from registry.validators import birth_date_from_id_number, validate_id_number, validate_phone
+
+from .base import CitedModel
+from .lookups import TalentTier
+from .organizations import Organization
+
+
+class Talent(CitedModel):
+    """A person the bureau keeps on record. Identity number, phone, e-mail and birth date are
+    personal data, shown only to users allowed to see them."""
+
+    NATURAL_KEY = ("name", "employer__name")
+    PERSONAL_FIELDS = ("id_number", "phone", "email", "birth_date")
+
+    class Gender(models.TextChoices):
+        MALE = "male", _("male")
+        FEMALE = "female", _("female")
+
+    class IdType(models.TextChoices):
+        RESIDENT = "resident", _("resident identity card")
+        RESIDENCE_PERMIT = "permit", _("Hong Kong, Macao or Taiwan residence permit")
+        PERMANENT_RESIDENCE = "pr", _("foreigner permanent residence card")
+        PASSPORT = "passport", _("passport")
+        OTHER = "other", _("other document")
+
+    class Degree(models.TextChoices):
+        DOCTORATE = "doctorate", _("doctorate")
+        MASTER = "master", _("master")
+        BACHELOR = "bachelor", _("bachelor")
+        ASSOCIATE = "associate", _("associate degree")
+        OTHER = "other", _("other")
+
+    class TitleLevel(models.TextChoices):
+        FULL_SENIOR = "full_senior", _("full senior")
+        DEPUTY_SENIOR = "deputy_senior", _("deputy senior")
+        INTERMEDIATE = "intermediate", _("intermediate")
+        JUNIOR = "junior", _("junior")
+
+    class Academy(models.TextChoices):
+        CAS = "cas", _("Chinese Academy of Sciences")
+        CAE = "cae", _("Chinese Academy of Engineering")
+        FOREIGN = "foreign", _("foreign academy")
+
+    class IntroductionMode(models.TextChoices):
+        FULL_TIME = "full_time", _("full-time introduction")
+        FLEXIBLE = "flexible", _("flexible introduction")
+        HOME_GROWN = "home_grown", _("home-grown")
+
+    name = models.CharField(_("name"), max_length=100, db_index=True)
+    gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    id_type = models.CharField(
+        _("identity document type"), max_length=20, choices=IdType.choices, blank=True
+    )
+    id_number = models.CharField(
+        _("identity document number"), max_length=30, null=True, blank=True, unique=True
+    )
+    nationality = models.CharField(_("nationality"), max_length=50, default="中国", blank=True)
+    degree = models.CharField(_("degree"), max_length=20, choices=Degree.choices, blank=True)
+    title = models.CharField(_("professional title"), max_length=100, blank=True)
+    title_level = models.CharField(
+        _("title level"), max_length=20, choices=TitleLevel.choices, blank=True
+    )
+    employer = models.ForeignKey(
+        Organization,
+        models.PROTECT,
+        verbose_name=_("employer"),
+        null=True,
+        blank=True,
+        related_name="talents",
+    )
+    position = models.CharField(_("position"), max_length=100, blank=True)
+    research_fields = models.CharField(_("fields"), max_length=200, blank=True)
+    tier = models.ForeignKey(
+        TalentTier, models.PROTECT, verbose_name=_("talent tier"), null=True, blank=True
+    )
+    academy = models.CharField(
+        _("academician of"), max_length=20, choices=Academy.choices, blank=True
+    )
+    is_retired = models.BooleanField(_("retired"), default=False)
+    introduction_mode = models.CharField(
+        _("introduction mode"), max_length=20, choices=IntroductionMode.choices, blank=True
+    )
+    introduced_on = models.DateField(_("introduced on"), null=True, blank=True)
+    previous_affiliation = models.CharField(_("previous affiliation"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[validate_phone])
+    email = models.EmailField(_("e-mail"), blank=True)
+    honours = models.TextField(_("honours"), blank=True)
+
+    class Meta:
+        verbose_name = _("talent")
+        verbose_name_plural = _("talents")
+        ordering = ["name", "id"]
+        permissions = [("view_personal_data", _("Can view personal data of talents"))]
+
+    def clean(self):
+        if self.id_number is not None:
+            self.id_number = self.id_number.strip().upper() or None
+        if self.id_number and self.id_type in ("", self.IdType.RESIDENT, self.IdType.RESIDENCE_PERMIT, self.IdType.PERMANENT_RESIDENCE):
+            self.id_type = self.id_type or self.IdType.RESIDENT
+            try:
+                validate_id_number(self.id_number)
+            except ValidationError as error:
+                raise ValidationError({"id_number": error.messages}) from error
+            birth = birth_date_from_id_number(self.id_number)
+            if self.birth_date and self.birth_date != birth:
+                raise ValidationError(
+                    {"birth_date": _("The birth date does not match the identity number (%(date)s).")
+                     % {"date": birth.isoformat()}}
+                )
+            self.birth_date = birth
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_academician(self) -> bool:
+        return bool(self.academy)

@@ -1,0 +1,242 @@
+"""Technology transfer: agencies, training bases, brokers, contracts, subsidies and policies."""
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .base import CitedModel
+from .commissioners import Level
+from .lookups import ContractType
+from .organizations import Organization
+from .talents import Talent
+
+AMOUNT = dict(max_digits=16, decimal_places=2, validators=[MinValueValidator(0)])
+
+
+class Policy(CitedModel):
+    """A policy document or mechanism: title, document number, issuer, date, funding ceiling."""
+
+    NATURAL_KEY = ("title",)
+
+    title = models.CharField(_("title"), max_length=300, unique=True)
+    document_number = models.CharField(_("document number"), max_length=100, blank=True)
+    issuer = models.ForeignKey(
+        Organization, models.PROTECT, verbose_name=_("issuer"), null=True, blank=True, related_name="policies"
+    )
+    issued_on = models.DateField(_("issued on"), null=True, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    max_funding = models.DecimalField(_("maximum funding (yuan)"), null=True, blank=True, **AMOUNT)
+
+    class Meta:
+        verbose_name = _("policy")
+        verbose_name_plural = _("policies")
+        ordering = ["-issued_on", "title"]
+
+    def __str__(self):
+        return self.title
+
+
+class TransferAgency(CitedModel):
+    """A recognised technology-transfer service agency (技术转移服务机构)."""
+
+    NATURAL_KEY = ("organization__name",)
+
+    organization = models.OneToOneField(
+        Organization, models.PROTECT, verbose_name=_("organization"), related_name="transfer_agency"
+    )
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices)
+    recognised_on = models.DateField(_("recognised on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("technology-transfer agency")
+        verbose_name_plural = _("technology-transfer agencies")
+        ordering = ["organization__name"]
+
+    def __str__(self):
+        return str(self.organization)
+
+
+class TrainingBase(CitedModel):
+    """A recognised training base for technology-transfer professionals (技术转移人才培养基地)."""
+
+    NATURAL_KEY = ("organization__name",)
+
+    organization = models.OneToOneField(
+        Organization, models.PROTECT, verbose_name=_("organization"), related_name="training_base"
+    )
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices)
+    recognised_on = models.DateField(_("recognised on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("technology-transfer training base")
+        verbose_name_plural = _("technology-transfer training bases")
+        ordering = ["organization__name"]
+
+    def __str__(self):
+        return str(self.organization)
+
+
+class TechnologyBroker(CitedModel):
+    """A technology broker or manager (技术经纪人) with a certificate of a level."""
+
+    NATURAL_KEY = ("talent__name", "talent__employer__name")
+
+    class BrokerLevel(models.TextChoices):
+        JUNIOR = "junior", _("junior")
+        INTERMEDIATE = "intermediate", _("intermediate")
+        SENIOR = "senior", _("senior")
+
+    talent = models.OneToOneField(
+        Talent, models.PROTECT, verbose_name=_("talent"), related_name="broker"
+    )
+    agency = models.ForeignKey(
+        TransferAgency, models.PROTECT, verbose_name=_("agency"), null=True, blank=True, related_name="brokers"
+    )
+    level = models.CharField(_("level"), max_length=20, choices=BrokerLevel.choices, blank=True)
+    certificate_number = models.CharField(_("certificate number"), max_length=100, blank=True)
+    certificate_issuer = models.ForeignKey(
+        Organization, models.PROTECT, verbose_name=_("certificate issuer"), null=True, blank=True,
+        related_name="broker_certificates",
+    )
+    certified_on = models.DateField(_("certified on"), null=True, blank=True)
+    training_base = models.ForeignKey(
+        TrainingBase, models.PROTECT, verbose_name=_("training base"), null=True, blank=True, related_name="brokers"
+    )
+
+    class Meta:
+        verbose_name = _("technology broker")
+        verbose_name_plural = _("technology brokers")
+        ordering = ["talent__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["certificate_issuer", "certificate_number"],
+                condition=~models.Q(certificate_number=""),
+                name="registry_broker_unique_certificate",
+                violation_error_message=_("Another broker already has this certificate number from this issuer."),
+            )
+        ]
+
+    def __str__(self):
+        return str(self.talent)
+
+
+class TechContract(CitedModel):
+    """A technology contract (技术合同), registered with a registrar."""
+
+    NATURAL_KEY = ("title", "signed_on")
+
+    registration_number = models.CharField(
+        _("registration number"), max_length=30, null=True, blank=True, unique=True
+    )
+    title = models.CharField(_("title"), max_length=300)
+    contract_type = models.ForeignKey(ContractType, models.PROTECT, verbose_name=_("contract type"))
+    buyers = models.ManyToManyField(
+        Organization, verbose_name=_("buyers"), related_name="contracts_bought", blank=True
+    )
+    sellers = models.ManyToManyField(
+        Organization, verbose_name=_("sellers"), related_name="contracts_sold", blank=True
+    )
+    brokers = models.ManyToManyField(
+        TechnologyBroker, verbose_name=_("brokers"), related_name="contracts", blank=True
+    )
+    contract_amount = models.DecimalField(_("contract amount (yuan)"), null=True, blank=True, **AMOUNT)
+    transaction_amount = models.DecimalField(
+        _("technology transaction amount (yuan)"), null=True, blank=True, **AMOUNT
+    )
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    registered_on = models.DateField(_("registered on"), null=True, blank=True)
+    registrar = models.ForeignKey(
+        Organization, models.PROTECT, verbose_name=_("registrar"), null=True, blank=True,
+        related_name="contracts_registered",
+    )
+
+    class Meta:
+        verbose_name = _("technology contract")
+        verbose_name_plural = _("technology contracts")
+        ordering = ["-signed_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(contract_amount__isnull=True) | models.Q(contract_amount__gte=0),
+                name="registry_contract_amount_not_negative",
+                violation_error_message=_("The contract amount must not be negative."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(transaction_amount__isnull=True) | models.Q(transaction_amount__gte=0),
+                name="registry_transaction_amount_not_negative",
+                violation_error_message=_("The technology transaction amount must not be negative."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(registered_on__isnull=True)
+                | models.Q(signed_on__isnull=True)
+                | models.Q(registered_on__gte=models.F("signed_on")),
+                name="registry_contract_registered_after_signing",
+                violation_error_message=_("A contract cannot be registered before it is signed."),
+            ),
+        ]
+
+    def clean(self):
+        if (
+            self.contract_amount is not None
+            and self.transaction_amount is not None
+            and self.transaction_amount > self.contract_amount
+        ):
+            raise ValidationError(
+                {"transaction_amount": _("The technology transaction amount cannot exceed the contract amount.")}
+            )
+
+    def __str__(self):
+        return self.title
+
+
+class Subsidy(CitedModel):
+    """A subsidy or award (奖补, 后补助) paid to a person or an organization under a policy."""
+
+    NATURAL_KEY = ("title",)
+
+    class Kind(models.TextChoices):
+        BUYER = "buyer", _("post-transaction subsidy to a buyer")
+        SUPPLIER = "supplier", _("post-transaction subsidy to a supplier")
+        SERVICE = "service", _("post-transaction subsidy to a service agency")
+        BROKER_PERFORMANCE = "broker_performance", _("broker performance subsidy")
+        TALENT_AWARD = "talent_award", _("talent award")
+        PROJECT_FUNDING = "project_funding", _("project funding")
+        OTHER = "other", _("other")
+
+    title = models.CharField(_("title"), max_length=300, unique=True)
+    talent = models.ForeignKey(
+        Talent, models.PROTECT, verbose_name=_("recipient person"), null=True, blank=True, related_name="subsidies"
+    )
+    organization = models.ForeignKey(
+        Organization, models.PROTECT, verbose_name=_("recipient organization"), null=True, blank=True,
+        related_name="subsidies",
+    )
+    policy = models.ForeignKey(
+        Policy, models.PROTECT, verbose_name=_("policy"), null=True, blank=True, related_name="subsidies"
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    amount = models.DecimalField(_("amount (yuan)"), null=True, blank=True, **AMOUNT)
+    contracts = models.ManyToManyField(
+        TechContract, verbose_name=_("contracts"), blank=True, related_name="subsidies"
+    )
+
+    class Meta:
+        verbose_name = _("subsidy or award")
+        verbose_name_plural = _("subsidies and awards")
+        ordering = ["-year", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(talent__isnull=False) | models.Q(organization__isnull=False),
+                name="registry_subsidy_has_recipient",
+                violation_error_message=_("A subsidy needs a recipient person or organization."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount__isnull=True) | models.Q(amount__gte=0),
+                name="registry_subsidy_amount_not_negative",
+                violation_error_message=_("The amount must not be negative."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
