@@ -1,0 +1,5 @@
+"""Admin changelist performance at scale (estimated counts, index-friendly search)."""
+
+
+class FastChangelistMixin:
+    pass

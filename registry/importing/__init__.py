@@ -1,0 +1,1 @@
+"""Spreadsheet import and export built on django-import-export."""

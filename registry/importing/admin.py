@@ -1,0 +1,5 @@
+"""Admin integration of spreadsheet import and export."""
+
+
+class SpreadsheetMixin:
+    pass
