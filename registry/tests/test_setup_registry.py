@@ -44,3 +44,14 @@ class SetupRegistryTests(TestCase):
         self.assertNotIn("a-Long-chosen-pass-42", output)
         admin = get_user_model().objects.get(username="admin")
         self.assertTrue(admin.check_password("a-Long-chosen-pass-42"))
+
+
+class FirstStartTests(TestCase):
+    def test_registry_counts_as_empty_with_only_the_seeded_lookup_lists(self):
+        from registry.management.commands.setup_registry import registry_is_empty
+        from registry.models import Division, Organization
+
+        self.assertTrue(Division.objects.exists())
+        self.assertTrue(registry_is_empty())
+        Organization.objects.create(name="测试单位")
+        self.assertFalse(registry_is_empty())
