@@ -10,6 +10,8 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from registry.models.lookups import Lookup
+
 ARTICLE_FIXTURE = "articles"
 
 
@@ -22,11 +24,14 @@ def article_fixture_exists() -> bool:
 
 
 def registry_is_empty() -> bool:
-    """True before any registry record exists, i.e. on the first start."""
+    """True before any registry record exists, i.e. on the first start. Lookup tables do not
+    count: migration 0002 fills them, so they are never empty after `migrate`."""
     return not any(
         model.objects.exists()
         for model in apps.get_app_config("registry").get_models()
-        if not model._meta.auto_created and model.__module__.startswith("registry.models")
+        if not model._meta.auto_created
+        and model.__module__.startswith("registry.models")
+        and not issubclass(model, Lookup)
     )
 
 
