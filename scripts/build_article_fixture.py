@@ -736,10 +736,26 @@ def citation_records():
     return out
 
 
+def compact(value):
+    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
+
+
+def format_value(value):
+    """Natural keys stay on one line; a list of them (citations, M2M) gets one line each."""
+    if isinstance(value, list) and value and all(isinstance(item, list) for item in value):
+        return "[\n" + ",\n".join(f"      {compact(item)}" for item in value) + "\n    ]"
+    return compact(value)
+
+
+def format_record(record):
+    fields = ",\n".join(f"    {compact(name)}: {format_value(value)}" for name, value in record["fields"].items())
+    return f'{{\n  "model": {compact(record["model"])},\n  "fields": {{\n{fields}\n  }}\n}}'
+
+
 def render():
     records["citation"] = citation_records()
     ordered = [record for model in MODEL_ORDER for record in records[model]]
-    return "[\n" + ",\n".join(json.dumps(r, ensure_ascii=False, indent=2) for r in ordered) + "\n]\n"
+    return "[\n" + ",\n".join(format_record(record) for record in ordered) + "\n]\n"
 
 
 def main():
