@@ -18,7 +18,7 @@ def form_data(response, **changes) -> dict:
     """What the page's form (with its inline formsets) sends when submitted as shown, plus `changes`."""
     data = {}
     forms = [response.context["adminform"].form]
-    for inline in response.context["inline_admin_formsets"]:
+    for inline in response.context.get("inline_admin_formsets", []):
         management = inline.formset.management_form
         data.update({management.add_prefix(name): management[name].value() for name in management.fields})
         forms += inline.formset.forms
