@@ -1,6 +1,6 @@
 """Commissioners (科技特派员), workstations, teams, annual assessments and service records."""
 
-from django.contrib import admin, messages
+from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from registry.models import (
@@ -11,20 +11,10 @@ from registry.models import (
     Workstation,
     WorkstationMember,
 )
-from registry.rules import academician_rule_warning
-
-from .common import SOURCES_FIELDSET, DomainAdmin, DomainInline, count_column, count_of
+from .common import SOURCES_FIELDSET, DomainAdmin, DomainInline, count_column, count_of, warn_about_academicians
 
 # What __str__ of a commissioner follows: the person or the legal-person unit.
 COMMISSIONER_JOINS = ("commissioner__talent", "commissioner__organization")
-
-
-def warn_about_academicians(request, talents):
-    """Show the academician-rule warning for each of `talents` that breaks it."""
-    for talent in talents:
-        warning = academician_rule_warning(talent)
-        if warning:
-            messages.warning(request, warning)
 
 
 class WorkstationMemberInline(DomainInline):

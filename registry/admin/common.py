@@ -2,16 +2,25 @@
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from registry.models import Citation
+from registry.rules import academician_rule_warning
 
 from .base import RegistryAdmin
 
 SOURCES_FIELDSET = (_("Notes and sources"), {"fields": ("notes", "citations")})
+
+
+def warn_about_academicians(request, talents):
+    """Show the academician-rule warning for each of `talents` that breaks it."""
+    for talent in talents:
+        warning = academician_rule_warning(talent)
+        if warning:
+            messages.warning(request, warning)
 
 
 def count_of(model, link: str, **filters):

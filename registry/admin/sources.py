@@ -1,6 +1,7 @@
 """Sources (articles, publications) and the citations records point to."""
 
 from django.contrib import admin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from registry.models import Citation, Source
@@ -21,6 +22,7 @@ class SourceAdmin(DomainAdmin):
     date_hierarchy = "published_on"
     annotations = {"citation_count": count_of(Citation, "source")}
     inlines = (CitationInline,)
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = (
         (None, {"fields": ("key", "title")}),
         (_("Publication"), {"fields": ("publication", "author", "published_on", "url")}),

@@ -7,7 +7,7 @@ from registry.access import hidden_fields
 from registry.models import Talent
 from registry.rules import academicians_over_limit, active_academician_workstations
 
-from .common import SOURCES_FIELDSET, DomainAdmin, count_column
+from .common import SOURCES_FIELDSET, DomainAdmin, count_column, warn_about_academicians
 
 
 class AcademicianRuleFilter(admin.SimpleListFilter):
@@ -50,6 +50,11 @@ class TalentAdmin(DomainAdmin):
         (_("Contact"), {"fields": ("phone", "email")}),
         SOURCES_FIELDSET,
     )
+
+    def save_model(self, request, obj, form, change):
+        # Becoming an academician or no longer retired can break the workstation rule.
+        super().save_model(request, obj, form, change)
+        warn_about_academicians(request, [obj])
 
     def get_search_fields(self, request):
         # Finding a person by identity number or phone is only for users who may see them.

@@ -1,10 +1,12 @@
 """Every registry screen opens for a superuser in Chinese: list, search, add, change, history, delete,
 and the add and change forms offer every field of the record."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.test import TestCase
 
 from registry.models import Organization, OrganizationAlias
+from registry.models.base import resolve_path
 
 from .admin_pages import admin_url, log_in_superuser
 from .test_admin_changelists import RecordMaker, registry_models
@@ -55,3 +57,40 @@ class AdminPageTests(TestCase):
                 self.assertTrue(model_admin.search_fields)
                 if model is not OrganizationAlias:
                     self.assertTrue(model_admin.list_filter)
+
+
+class AutocompleteTests(TestCase):
+    """Every autocomplete box of every form answers a search."""
+
+    def setUp(self):
+        log_in_superuser(self.client)
+
+    def test_every_autocomplete_field_answers(self):
+        maker = RecordMaker()
+        for model in registry_models():
+            model_admin = admin.site._registry[model]
+            editors = [(model, model_admin.autocomplete_fields)]
+            editors += [(inline.model, inline.autocomplete_fields) for inline in model_admin.inlines]
+            for edited, fields in editors:
+                for name in fields:
+                    target = edited._meta.get_field(name).related_model
+                    record = maker.make(target, depth=1)
+                    with self.subTest(model=edited.__name__, field=name):
+                        response = self.client.get("/" + settings.ADMIN_URL + "autocomplete/", {
+                            "app_label": "registry", "model_name": edited._meta.model_name, "field_name": name,
+                            "term": searchable_value(record),
+                        })
+                        self.assertEqual(response.status_code, 200)
+                        self.assertIn(str(record.pk), [item["id"] for item in response.json()["results"]])
+
+
+def searchable_value(record) -> str:
+    """The value of the first search field of the record's admin that holds text on `record`."""
+    for path in admin.site._registry[type(record)].search_fields:
+        try:
+            value = resolve_path(record, path)
+        except AttributeError:  # a reverse relation such as aliases__name
+            continue
+        if isinstance(value, str) and value:
+            return value
+    raise AssertionError(f"nothing to search {type(record).__name__} by")
