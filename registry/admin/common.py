@@ -77,4 +77,3 @@ class DomainInline(admin.TabularInline):
     """A record's parts edited on its page; empty rows are added with the button, not by default."""
 
     extra = 0
-    show_change_link = False
