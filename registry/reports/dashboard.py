@@ -33,139 +33,163 @@ from .indicators import indicator_comparison
 CONTRACT_AMOUNTS = ("contract_amount", "transaction_amount")
 
 
-def _grouped(user, model, group, amount_fields=(), **expressions):
-    """{group value: row} of COUNT (and SUM of amount_fields) per value of `group`."""
-    sums = {name: Sum(name) for name in amount_fields}
-    rows = (
-        scoped(user, model)
-        .order_by()
-        .annotate(**expressions)
-        .values(group)
-        .annotate(n=Count("pk"), **sums)
-    )
-    return {row[group]: row for row in rows}
+class Counts:
+    """One GROUP BY over several fields of a model; each field's breakdown is summed from its rows.
+
+    The rows are bounded by the number of choices and lookup entries (a few hundred at most), so
+    one scan of a million talents serves both "by tier" and "by introduction mode".
+    """
+
+    def __init__(self, user, model, groups, amount_fields=()):
+        self.model, self.amount_fields = model, amount_fields
+        expressions = {name: expression for name, expression in groups.items() if expression is not None}
+        self.rows = list(
+            scoped(user, model)
+            .order_by()
+            .annotate(**expressions)
+            .values(*groups)
+            .annotate(n=Count("pk"), **{name: Sum(name) for name in amount_fields})
+        )
+
+    def by(self, group):
+        """{value of `group`: {"n": count, amount field: raw sum}}."""
+        result = {}
+        for row in self.rows:
+            self._add(result.setdefault(row[group], {}), row)
+        return result
+
+    def total(self):
+        return self._add({}, *self.rows)
+
+    def _add(self, target, *rows):
+        for row in rows:
+            for name in ("n", *self.amount_fields):
+                target[name] = target.get(name, 0) + (row[name] or 0)
+        return target
+
+    def figure(self, label, row, url):
+        row = row or {}
+        amounts = tuple(wan_yuan(row.get(name)) for name in self.amount_fields)
+        return Figure(str(label), row.get("n", 0), url, amounts)
+
+    def breakdown(self, title, parts, chart=bar_chart):
+        total = self.figure(title, self.total(), changelist_url(self.model))
+        labels = _amount_labels(self.amount_fields)
+        return Breakdown(str(title), total, parts, labels, chart([(part.label, part.count) for part in parts]))
+
+    def not_filled(self, rows, url_filter):
+        """The records whose group is empty, when there are any (they count in the total too)."""
+        row = rows.get(None) or rows.get("")
+        return [self.figure(_("not filled in"), row, changelist_url(self.model, **url_filter))] if row else []
 
 
-def _figure(label, row, url, amount_fields=()):
-    row = row or {}
-    amounts = tuple(wan_yuan(row.get(name)) for name in amount_fields)
-    return Figure(str(label), row.get("n", 0), url, amounts)
-
-
-def _total(title, model, parts, amount_fields=()):
-    count = sum(part.count for part in parts)
-    amounts = tuple(sum(part.amounts[i] for part in parts) for i in range(len(amount_fields)))
-    return Figure(str(title), count, changelist_url(model), amounts)
-
-
-def _not_filled(model, group, rows, url_filter, amount_fields=()):
-    """The records whose `group` is empty, when there are any (they count in the total too)."""
-    row = rows.get(None) or rows.get("")
-    if not row:
-        return []
-    return [_figure(_("not filled in"), row, changelist_url(model, **url_filter), amount_fields)]
-
-
-def choice_breakdown(user, model, field_name, title):
+def choice_breakdown(counts, field_name, title):
     """Counts per choice of a field with choices (every choice shown, zero included)."""
-    rows = _grouped(user, model, field_name)
-    field = model._meta.get_field(field_name)
+    rows = counts.by(field_name)
+    model = counts.model
     parts = [
-        _figure(label, rows.get(value), changelist_url(model, **{f"{field_name}__exact": value}))
-        for value, label in field.choices
+        counts.figure(label, rows.get(value), changelist_url(model, **{f"{field_name}__exact": value}))
+        for value, label in model._meta.get_field(field_name).choices
         if value != ""
     ]
-    parts += _not_filled(model, field_name, rows, {f"{field_name}__exact": ""})
-    return _finish(Breakdown(str(title), _total(title, model, parts), parts))
+    parts += counts.not_filled(rows, {f"{field_name}__exact": ""})
+    return counts.breakdown(title, parts)
 
 
-def lookup_breakdown(user, model, fk_name, lookup_model, title, amount_fields=()):
+def lookup_breakdown(counts, fk_name, lookup_model, title):
     """Counts (and amounts) per entry of a lookup table, in the table's own order."""
-    rows = _grouped(user, model, fk_name, amount_fields)
+    rows = counts.by(fk_name)
     parts = [
-        _figure(name, rows.get(pk), changelist_url(model, **{f"{fk_name}__id__exact": pk}), amount_fields)
+        counts.figure(name, rows.get(pk), changelist_url(counts.model, **{f"{fk_name}__id__exact": pk}))
         # Every entry of the (short) lookup table is listed: a zero shows what is missing.
         for pk, name in lookup_model.objects.values_list("pk", "name")
     ]
-    parts += _not_filled(model, fk_name, rows, {f"{fk_name}__isnull": "True"}, amount_fields)
-    return _finish(Breakdown(str(title), _total(title, model, parts, amount_fields), parts, _amount_labels(amount_fields)))
+    parts += counts.not_filled(rows, {f"{fk_name}__isnull": "True"})
+    return counts.breakdown(title, parts)
 
 
-def year_breakdown(user, model, date_field, title, amount_fields=()):
-    """Counts (and amounts) per calendar year of a date field, oldest first."""
-    rows = _grouped(user, model, "year", amount_fields, year=ExtractYear(date_field))
+def year_breakdown(counts, date_field, title):
+    """Counts (and amounts) per calendar year of a date field, oldest first (grouped as "year")."""
+    rows = counts.by("year")
     parts = [
-        _figure(year, rows[year], changelist_url(model, **{f"{date_field}__year": year}), amount_fields)
+        counts.figure(year, rows[year], changelist_url(counts.model, **{f"{date_field}__year": year}))
         for year in sorted(year for year in rows if year is not None)
     ]
-    parts += _not_filled(model, "year", rows, {f"{date_field}__isnull": "True"}, amount_fields)
-    breakdown = Breakdown(str(title), _total(title, model, parts, amount_fields), parts, _amount_labels(amount_fields))
-    breakdown.chart = column_chart([(p.label, p.count) for p in parts if p.label != _("not filled in")])
+    breakdown = counts.breakdown(title, parts, chart=column_chart)
+    breakdown.parts += counts.not_filled(rows, {f"{date_field}__isnull": "True"})
     return breakdown
 
 
 def _amount_labels(amount_fields):
-    labels = {"contract_amount": _("contract amount (10k yuan)"), "transaction_amount": _("transaction amount (10k yuan)")}
+    labels = {
+        "contract_amount": _("contract amount (10k yuan)"),
+        "transaction_amount": _("transaction amount (10k yuan)"),
+    }
     return tuple(labels[name] for name in amount_fields)
 
 
-def _finish(breakdown):
-    breakdown.chart = bar_chart([(part.label, part.count) for part in breakdown.parts])
-    return breakdown
-
-
-def _sections():
-    """(model, title, builders) of each dashboard section; builders take the user."""
+def talents(user):
+    counts = Counts(user, Talent, {"tier": None, "introduction_mode": None})
     return [
-        (Talent, _("Talents"), [
-            lambda u: lookup_breakdown(u, Talent, "tier", TalentTier, _("Talents by tier")),
-            lambda u: choice_breakdown(u, Talent, "introduction_mode", _("Talents by introduction mode")),
-        ]),
-        (Commissioner, _("S&T commissioners"), [
-            lambda u: choice_breakdown(u, Commissioner, "kind", _("Commissioners by kind")),
-        ]),
-        (Workstation, _("Workstations"), [
-            lambda u: choice_breakdown(u, Workstation, "kind", _("Workstations by kind")),
-        ]),
-        (CommissionerTeam, _("Commissioner teams"), [
-            lambda u: total_only(u, CommissionerTeam, _("Commissioner teams")),
-        ]),
-        (TechnologyBroker, _("Technology brokers"), [
-            lambda u: choice_breakdown(u, TechnologyBroker, "level", _("Brokers by level")),
-        ]),
-        (TransferAgency, _("Technology-transfer agencies"), [
-            lambda u: choice_breakdown(u, TransferAgency, "level", _("Agencies by level")),
-        ]),
-        (TechContract, _("Technology contracts"), [
-            lambda u: lookup_breakdown(
-                u, TechContract, "contract_type", ContractType, _("Contracts by type"), CONTRACT_AMOUNTS
-            ),
-            lambda u: year_breakdown(u, TechContract, "signed_on", _("Contracts by year signed"), CONTRACT_AMOUNTS),
-        ]),
-        (Platform, _("Innovation platforms"), [
-            lambda u: choice_breakdown(u, Platform, "level", _("Platforms by level")),
-            lambda u: choice_breakdown(u, Platform, "kind", _("Platforms by kind")),
-        ]),
-        (Project, _("Projects"), [
-            lambda u: choice_breakdown(u, Project, "kind", _("Projects by kind")),
-            lambda u: choice_breakdown(u, Project, "status", _("Projects by status")),
-        ]),
-        (Qualification, _("Enterprise qualifications"), [
-            lambda u: lookup_breakdown(u, Qualification, "kind", QualificationKind, _("Qualifications by kind")),
-        ]),
+        lookup_breakdown(counts, "tier", TalentTier, _("Talents by tier")),
+        choice_breakdown(counts, "introduction_mode", _("Talents by introduction mode")),
     ]
 
 
-def total_only(user, model, title):
-    count = scoped(user, model).count()
-    return Breakdown(str(title), Figure(str(title), count, changelist_url(model)))
+def contracts(user):
+    groups = {"contract_type": None, "year": ExtractYear("signed_on")}
+    counts = Counts(user, TechContract, groups, CONTRACT_AMOUNTS)
+    return [
+        lookup_breakdown(counts, "contract_type", ContractType, _("Contracts by type")),
+        year_breakdown(counts, "signed_on", _("Contracts by year signed")),
+    ]
+
+
+def by_choices(model, *fields_and_titles):
+    """A section of breakdowns by choice fields of one model, from one GROUP BY."""
+
+    def build(user):
+        counts = Counts(user, model, {name: None for name, _title in fields_and_titles})
+        return [choice_breakdown(counts, name, title) for name, title in fields_and_titles]
+
+    return build
+
+
+def qualifications(user):
+    counts = Counts(user, Qualification, {"kind": None})
+    return [lookup_breakdown(counts, "kind", QualificationKind, _("Qualifications by kind"))]
+
+
+def teams(user):
+    title = _("Commissioner teams")
+    return [Breakdown(str(title), Figure(str(title), scoped(user, CommissionerTeam).count(), changelist_url(CommissionerTeam)))]
+
+
+def _sections():
+    """(model, title, builder) of each dashboard section; a builder takes the user."""
+    return [
+        (Talent, _("Talents"), talents),
+        (Commissioner, _("S&T commissioners"), by_choices(Commissioner, ("kind", _("Commissioners by kind")))),
+        (Workstation, _("Workstations"), by_choices(Workstation, ("kind", _("Workstations by kind")))),
+        (CommissionerTeam, _("Commissioner teams"), teams),
+        (TechnologyBroker, _("Technology brokers"), by_choices(TechnologyBroker, ("level", _("Brokers by level")))),
+        (TransferAgency, _("Technology-transfer agencies"), by_choices(TransferAgency, ("level", _("Agencies by level")))),
+        (TechContract, _("Technology contracts"), contracts),
+        (Platform, _("Innovation platforms"), by_choices(
+            Platform, ("level", _("Platforms by level")), ("kind", _("Platforms by kind"))
+        )),
+        (Project, _("Projects"), by_choices(
+            Project, ("kind", _("Projects by kind")), ("status", _("Projects by status"))
+        )),
+        (Qualification, _("Enterprise qualifications"), qualifications),
+    ]
 
 
 def dashboard_context(user) -> dict:
     """Everything the admin index shows above the app list, limited to what the user may view."""
     sections = [
-        {"title": title, "breakdowns": [build(user) for build in builders]}
-        for model, title, builders in _sections()
+        {"title": title, "breakdowns": build(user)}
+        for model, title, build in _sections()
         if can_view(user, model)
     ]
     return {"sections": sections, "indicators": indicator_comparison(user)}
