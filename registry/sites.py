@@ -5,7 +5,7 @@ from functools import partial
 from django.contrib import admin
 from django.urls import path
 
-from registry.reports.dashboard import dashboard_context
+from registry.reports.dashboard import cached_dashboard
 from registry.reports.views import report_download, reports_page
 
 
@@ -14,7 +14,8 @@ class RegistryAdminSite(admin.AdminSite):
 
     # The index adds the dashboard figures above the usual app list.
     def index(self, request, extra_context=None):
-        context = {"dashboard": dashboard_context(request.user), **(extra_context or {})}
+        dashboard = cached_dashboard(request.user, refresh="refresh" in request.GET)
+        context = {"dashboard": dashboard, **(extra_context or {})}
         return super().index(request, context)
 
     # The report pages live under the admin, behind its login.

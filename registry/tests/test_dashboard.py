@@ -4,6 +4,7 @@ from decimal import Decimal
 from unittest import mock
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
@@ -78,13 +79,16 @@ class DashboardTest(TestCase):
     @classmethod
     def setUpTestData(cls):
         cls.boss = superuser()
+
+    def setUp(self):
+        cache.clear()  # the dashboard is cached per user id, and ids repeat between tests
         add_records()
 
-    def index(self, user=None, language="en"):
+    def index(self, user=None, language="en", refresh=True):
         # English labels make the assertions readable; Chinese is checked on its own below.
         self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
         self.client.force_login(user or self.boss)
-        response = self.client.get(reverse("admin:index"))
+        response = self.client.get(reverse("admin:index"), {"refresh": 1} if refresh else {})
         self.assertEqual(response.status_code, 200)
         return response
 
@@ -147,6 +151,16 @@ class DashboardTest(TestCase):
             response = self.index()
         self.assertEqual(len(before), len(after))
         self.assertEqual(figures(response.context["dashboard"])["Commissioners by kind"]["total"].count, 8)
+
+    def test_figures_are_cached_until_a_recount_is_asked_for(self):
+        self.index(refresh=False)
+        with CaptureQueriesContext(connection) as cached:
+            response = self.index(refresh=False)
+        self.assertFalse([q for q in cached.captured_queries if "registry_talent" in q["sql"]])
+        add_records("二")
+        self.assertEqual(figures(self.index(refresh=False).context["dashboard"])["Talents by tier"]["total"].count, 4)
+        self.assertEqual(figures(self.index().context["dashboard"])["Talents by tier"]["total"].count, 8)
+        self.assertContains(response, "?refresh=1")
 
     def test_staff_see_only_what_they_may_view(self):
         clerk = staff_with("view_commissioner")

@@ -5,6 +5,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.management import call_command
 from django.test import TestCase
 from django.urls import reverse
@@ -68,6 +69,9 @@ class IndicatorComparisonTest(TestCase):
         PlatformExpert.objects.create(platform=cls.centre, talent=a, role="academician")
         PlatformExpert.objects.create(platform=cls.centre, talent=b, role="leading_expert")
         contract("合同", "技术服务")
+
+    def setUp(self):
+        cache.clear()  # the dashboard is cached per user id, and ids repeat between tests
 
     def indicator(self, metric, value, computed_as="", **fields):
         return Indicator.objects.create(
