@@ -1,5 +1,8 @@
-"""Small server-side SVG charts (no JavaScript, nothing fetched from a CDN: bureau networks are often
-offline). The numbers are also printed next to each bar, and the pages show them in tables."""
+"""Server-side SVG charts (no JavaScript, nothing fetched from a CDN: bureau networks are often offline).
+
+Categories get a bar in each table row (see dashboard/breakdown.html); time series get columns in
+time order drawn here. Every value is also printed as text.
+"""
 
 from __future__ import annotations
 
@@ -7,38 +10,10 @@ from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 
 BAR = "#417690"  # the admin's own blue, readable in light and dark themes
-ROW = 22
-LABEL_WIDTH = 150
-BAR_WIDTH = 190
-VALUE_WIDTH = 60
 
 
 def _scale(value, largest, length):
     return 0 if not largest else round(value * length / largest, 1)
-
-
-def bar_chart(items: list[tuple[str, int]]) -> str:
-    """Horizontal bars, one row per (label, value), for categories (kinds, levels, tiers)."""
-    if not items:
-        return ""
-    largest = max(value for _, value in items)
-    width = LABEL_WIDTH + BAR_WIDTH + VALUE_WIDTH
-    height = ROW * len(items)
-    rows = format_html_join(
-        "",
-        '<g transform="translate(0,{})"><text x="{}" y="15" text-anchor="end">{}</text>'
-        '<rect x="{}" y="4" width="{}" height="14" fill="{}"></rect>'
-        '<text x="{}" y="15">{}</text></g>',
-        (
-            (
-                i * ROW, LABEL_WIDTH - 6, _short(label), LABEL_WIDTH,
-                _scale(value, largest, BAR_WIDTH), BAR,
-                LABEL_WIDTH + _scale(value, largest, BAR_WIDTH) + 4, value,
-            )
-            for i, (label, value) in enumerate(items)
-        ),
-    )
-    return _svg(width, height, rows, items)
 
 
 def column_chart(items: list[tuple[str, int]]) -> str:
@@ -67,10 +42,6 @@ def column_chart(items: list[tuple[str, int]]) -> str:
     )
     axis = format_html('<line x1="0" y1="{}" x2="{}" y2="{}" stroke="currentColor"></line>', base, width, base)
     return _svg(width, base + 24, columns + axis, items)
-
-
-def _short(label: str, length: int = 12) -> str:
-    return label if len(label) <= length else label[: length - 1] + "…"
 
 
 def _svg(width, height, body, items):

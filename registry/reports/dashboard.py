@@ -29,7 +29,7 @@ from registry.models import (
     Workstation,
 )
 
-from .charts import bar_chart, column_chart
+from .charts import column_chart
 from .figures import Breakdown, Figure, can_view, changelist_url, scoped, wan_yuan
 from .indicators import indicator_comparison
 
@@ -76,10 +76,9 @@ class Counts:
         amounts = tuple(wan_yuan(row.get(name)) for name in self.amount_fields)
         return Figure(str(label), row.get("n", 0), url, amounts)
 
-    def breakdown(self, title, parts, chart=bar_chart):
+    def breakdown(self, title, parts):
         total = self.figure(title, self.total(), changelist_url(self.model))
-        labels = _amount_labels(self.amount_fields)
-        return Breakdown(str(title), total, parts, labels, chart([(part.label, part.count) for part in parts]))
+        return Breakdown(str(title), total, parts, _amount_labels(self.amount_fields))
 
     def not_filled(self, rows, url_filter):
         """The records whose group is empty, when there are any (they count in the total too)."""
@@ -119,8 +118,9 @@ def year_breakdown(counts, date_field, title):
         counts.figure(year, rows[year], changelist_url(counts.model, **{f"{date_field}__year": year}))
         for year in sorted(year for year in rows if year is not None)
     ]
-    breakdown = counts.breakdown(title, parts, chart=column_chart)
-    breakdown.parts += counts.not_filled(rows, {f"{date_field}__isnull": "True"})
+    breakdown = counts.breakdown(title, parts + counts.not_filled(rows, {f"{date_field}__isnull": "True"}))
+    # A time series reads best as columns in time order, under the table.
+    breakdown.chart = column_chart([(part.label, part.count) for part in parts])
     return breakdown
 
 

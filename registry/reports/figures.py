@@ -35,6 +35,12 @@ class Breakdown:
     chart: str = ""
 
     @property
+    def rows(self):
+        """(figure, bar length 0-100) per part: the bars drawn in the table rows, scaled to the largest."""
+        largest = max((part.count for part in self.parts), default=0)
+        return [(part, round(part.count * 100 / largest) if largest else 0) for part in self.parts]
+
+    @property
     def total_amounts(self):
         """(label, amount) pairs of the headline figure."""
         return list(zip(self.amount_labels, self.total.amounts))

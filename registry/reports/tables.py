@@ -48,6 +48,16 @@ class Measure:
     values: object
 
 
+@dataclass(frozen=True)
+class YearMeasure:
+    """A column group of the year table: records of `model` (and amounts) by the year of `date_field`."""
+
+    model: type
+    labels: tuple
+    date_field: str
+    amount_fields: tuple = ()
+
+
 # Grouped counts -----------------------------------------------------------------------------------
 
 
@@ -55,10 +65,9 @@ def _group_count(model, path, distinct=False):
     """Records of `model` per value of `path` (a foreign key or a year); total counted separately
     when `distinct` (a many-to-many path counts a record once per value)."""
 
-    def values(user, group_expression=None):
+    def values(user, dimension):
         qs = scoped(user, model).order_by()
-        expression = group_expression or F(path)
-        rows = qs.annotate(key=expression).values("key").annotate(n=Count("pk", distinct=distinct))
+        rows = qs.annotate(key=F(path)).values("key").annotate(n=Count("pk", distinct=distinct))
         by_key = {row["key"]: [row["n"]] for row in rows}
         total = qs.count() if distinct else sum(v[0] for v in by_key.values())
         return by_key, [total]
@@ -120,7 +129,7 @@ def _place_measures(org_field):
 def place_table(user, slug, title, dimension, org_field, label):
     """One row per entry of `dimension` (plus records with none), one column group per measure."""
     measures = [m for m in _place_measures(org_field) if can_view(user, m.model)]
-    results = [_measure_values(m, user, dimension) for m in measures]
+    results = [m.values(user, dimension) for m in measures]
     header = [label] + [text for m in measures for text in m.labels]
     table = Table(slug, title, header)
     for pk, name, always_listed in _dimension_entries(dimension):
@@ -135,15 +144,12 @@ def place_table(user, slug, title, dimension, org_field, label):
     return table
 
 
-def _measure_values(measure, user, dimension):
-    if measure.model is TechContract:
-        return measure.values(user, dimension)
-    return measure.values(user)
-
-
 def _row(results, measures, key):
-    zeros = lambda m: [0] * len(m.labels)  # noqa: E731 - a record group with nothing in it
-    return [value for (by_key, _), m in zip(results, measures) for value in by_key.get(key, zeros(m))]
+    """The values of every measure for one row key; zeros where a measure has no records there."""
+    row = []
+    for (by_key, _totals), measure in zip(results, measures):
+        row += by_key.get(key, [0] * len(measure.labels))
+    return row
 
 
 def _dimension_entries(dimension):
@@ -157,12 +163,12 @@ def _dimension_entries(dimension):
 
 def _year_measures():
     return [
-        Measure(Talent, (_("talents introduced"),), ("introduced_on", ())),
-        Measure(Commissioner, (_("commissioner terms started"),), ("term_start", ())),
-        Measure(Workstation, (_("workstations filed"),), ("filed_on", ())),
-        Measure(Platform, (_("platforms opened"),), ("opened_on", ())),
-        Measure(Qualification, (_("qualifications issued"),), ("issued_on", ())),
-        Measure(TechContract, (_("contracts signed"), *_contract_labels()[1:]), ("signed_on", AMOUNTS)),
+        YearMeasure(Talent, (_("talents introduced"),), "introduced_on"),
+        YearMeasure(Commissioner, (_("commissioner terms started"),), "term_start"),
+        YearMeasure(Workstation, (_("workstations filed"),), "filed_on"),
+        YearMeasure(Platform, (_("platforms opened"),), "opened_on"),
+        YearMeasure(Qualification, (_("qualifications issued"),), "issued_on"),
+        YearMeasure(TechContract, (_("contracts signed"), *_contract_labels()[1:]), "signed_on", AMOUNTS),
     ]
 
 
@@ -181,7 +187,7 @@ def _by_year(user, model, date_field, amount_fields):
 def year_table(user):
     """One row per year in which anything happened, oldest first, plus undated records and totals."""
     measures = [m for m in _year_measures() if can_view(user, m.model)]
-    results = [_by_year(user, m.model, *m.values) for m in measures]
+    results = [_by_year(user, m.model, m.date_field, m.amount_fields) for m in measures]
     header = [_("year")] + [text for m in measures for text in m.labels]
     table = Table("by-year", _("By year"), header)
     years = sorted({year for by_year in results for year in by_year if year is not None})

@@ -97,7 +97,10 @@ class DashboardTest(TestCase):
         self.assertIn("app_list", response.context)
         self.assertContains(response, 'id="registry-dashboard"')
         self.assertContains(response, 'id="content-main"')
-        self.assertGreater(response.content.decode().count("<svg"), 10)
+        self.assertGreater(response.content.decode().count('<td class="registry-bar"><svg'), 50)
+        # Contracts by year: a column per year with its count as text (2022: 1, 2023: 2).
+        self.assertContains(response, 'class="registry-chart"', count=1)
+        self.assertContains(response, 'aria-label="2022: 1; 2023: 2"')
 
     def test_counts_match_the_records(self):
         data = figures(self.index().context["dashboard"])
