@@ -11,7 +11,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from registry.models import (
-    Commissioner,
     CommissionerTeam,
     Platform,
     Project,
