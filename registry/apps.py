@@ -6,3 +6,8 @@ class RegistryConfig(AppConfig):
     name = "registry"
     verbose_name = _("Registry")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from registry import signals
+
+        signals.connect(self)

@@ -5,3 +5,5 @@ from django.utils.translation import gettext_lazy as _
 admin.site.site_header = _("Science and Technology Bureau Registry")
 admin.site.site_title = _("S&T Bureau Registry")
 admin.site.index_title = _("Registry")
+
+from . import security  # noqa: E402,F401 - accounts, district scopes and the audit log
