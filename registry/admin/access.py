@@ -222,7 +222,7 @@ class AccessMixin:
             request,
             request.user,
             model=self.opts.label,
-            rows=len(queryset),
+            rows=len(queryset) if isinstance(queryset, list) else queryset.count(),
             detail=getattr(file_format, "get_title", lambda: "")(),
         )
         return data
