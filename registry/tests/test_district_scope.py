@@ -156,3 +156,12 @@ class DistrictScopeTests(TestCase):
         response = self.client.get(reverse("admin:registry_talent_changelist"))
         for name in ("甲区人才", "乙区人才", "无单位人才"):
             self.assertContains(response, name)
+
+
+class ScopeAdministrationTests(TestCase):
+    def test_administrators_set_a_users_scope_on_the_user_page(self):
+        clerk = make_user("clerk", roles.DATA_ENTRY)
+        self.client.force_login(make_user("administrator", roles.ADMINISTRATOR))
+        response = self.client.get(reverse("admin:auth_user_change", args=[clerk.pk]))
+        self.assertContains(response, "负责地区范围")
+        self.assertContains(response, 'name="registry_scope-0-divisions"')
