@@ -33,7 +33,8 @@ def on_login(sender, request, user, **kwargs):
 
 
 def on_logout(sender, request, user, **kwargs):
-    record_event(AuditEvent.Kind.LOGOUT, request, user)
+    if user is not None:  # logging out without a session is no event
+        record_event(AuditEvent.Kind.LOGOUT, request, user)
 
 
 def on_login_failed(sender, credentials, request=None, **kwargs):

@@ -191,6 +191,10 @@ class AccessMixin:
                 return False
         return super().lookup_allowed(lookup, value, request)
 
+    def get_history_list_display(self, request):
+        hidden = self._hidden(request)
+        return [name for name in super().get_history_list_display(request) if name not in hidden]
+
     def get_historical_record_context_helper(self, request, historical_record):
         hidden = self._hidden(request)
         if not hidden:

@@ -9,6 +9,7 @@ class TalentAccessAdmin(RegistryAdmin):
     list_display = ("name", "id_number", "phone", "employer")
     search_fields = ("name", "id_number", "phone", "email")
     list_filter = ("gender", "birth_date")
+    history_list_display = ("phone", "employer")
     fieldsets = [
         (None, {"fields": ("name", "gender", ("id_type", "id_number"), "employer")}),
         ("contact", {"fields": ("phone", "email", "birth_date")}),
