@@ -134,8 +134,13 @@ class AccessMixin:
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     def _check_history_scope(self, request, object_id):
-        if not access.is_scoped(request.user) or self.get_queryset(request).filter(pk=object_id).exists():
+        if not access.is_scoped(request.user):
             return
+        try:
+            if self.get_queryset(request).filter(pk=object_id).exists():
+                return
+        except (ValueError, ValidationError) as error:  # not a valid primary key
+            raise Http404 from error
         if self.model._default_manager.filter(pk=object_id).exists():
             raise Http404
         latest = self.model.history.filter(**{self.opts.pk.attname: object_id}).first()
@@ -147,15 +152,18 @@ class AccessMixin:
     def _hidden(self, request):
         return access.hidden_fields(request.user, self.model)
 
+    # Personal fields are never form inputs for these users...
     def get_exclude(self, request, obj=None):
         hidden = self._hidden(request)
         exclude = super().get_exclude(request, obj)
         return [*(exclude or ()), *hidden] if hidden else exclude
 
+    # ...they are shown by their masked read-only stand-ins instead.
     def get_readonly_fields(self, request, obj=None):
         readonly = super().get_readonly_fields(request, obj)
         return [*readonly, *map(masked_name, self._hidden(request))]
 
+    # Declared fieldsets name the real fields: swap in the stand-ins.
     def get_fieldsets(self, request, obj=None):
         hidden = self._hidden(request)
         fieldsets = super().get_fieldsets(request, obj)
@@ -166,6 +174,7 @@ class AccessMixin:
             for title, options in fieldsets
         ]
 
+    # Masked changelist columns (not sortable, so the order reveals nothing either).
     def get_list_display(self, request):
         return replace_hidden(super().get_list_display(request), self._hidden(request))
 
@@ -185,12 +194,14 @@ class AccessMixin:
             if not touches_personal_field(self.model, item[0] if isinstance(item, tuple) else str(item))
         ]
 
+    # A filter in the address (?id_number=...) would confirm a value: refuse it (400).
     def lookup_allowed(self, lookup, value, request=None):
         if request is not None and not access.can_view_personal_data(request.user):
             if touches_personal_field(self.model, lookup):
                 return False
         return super().lookup_allowed(lookup, value, request)
 
+    # History pages: no personal columns, masked values in the change diffs.
     def get_history_list_display(self, request):
         hidden = self._hidden(request)
         return [name for name in super().get_history_list_display(request) if name not in hidden]

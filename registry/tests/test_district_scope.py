@@ -151,6 +151,11 @@ class DistrictScopeTests(TestCase):
         names = [item["text"] for item in response.json()["results"]]
         self.assertEqual(names, ["甲区人才"])
 
+    def test_history_address_with_a_malformed_id_is_not_found(self):
+        self.client.force_login(self.clerk_a)
+        response = self.client.get(reverse("admin:registry_talent_history", args=["abc"]))
+        self.assertEqual(response.status_code, 404)
+
     def test_unscoped_users_see_everything(self):
         self.client.force_login(self.city_clerk)
         response = self.client.get(reverse("admin:registry_talent_changelist"))
