@@ -9,6 +9,11 @@ class RegistryConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     default = True
 
+    def ready(self):
+        from registry import signals
+
+        signals.connect(self)
+
 
 class RegistryAdminConfig(admin_apps.AdminConfig):
     """django.contrib.admin with the registry's site (dashboard on the index, reports) as admin.site."""

@@ -33,6 +33,6 @@ def drop(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("registry", "0002_reference_data")]
+    dependencies = [("registry", "0003_admin_constraints")]
 
     operations = [migrations.RunPython(create, drop, elidable=False)]
