@@ -12,6 +12,7 @@ from registry.admin.access import AccessMixin
 from registry.models import AuditEvent, Organization
 from registry.signals import record_event
 from registry.tests.access_support import PASSWORD, make_user
+from registry.tests.admin_pages import form_data
 
 
 class LoginAuditTests(TestCase):
@@ -50,10 +51,8 @@ class RecordHistoryTests(TestCase):
         clerk = make_user("clerk", roles.DATA_ENTRY)
         organization = Organization.objects.create(name="旧名称")
         self.client.force_login(clerk)
-        response = self.client.post(
-            reverse("admin:registry_organization_change", args=[organization.pk]),
-            {"name": "新名称", "kind": "enterprise", "credit_code": "", "notes": ""},
-        )
+        url = reverse("admin:registry_organization_change", args=[organization.pk])
+        response = self.client.post(url, form_data(self.client.get(url), name="新名称"))
         self.assertEqual(response.status_code, 302)
         latest = organization.history.first()
         self.assertEqual((latest.name, latest.history_user, latest.history_type), ("新名称", clerk, "~"))

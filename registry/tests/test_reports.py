@@ -110,7 +110,7 @@ class ReportsTest(TestCase):
 
     def test_download_is_audited(self):
         self.download("by-district")
-        event = AuditEvent.objects.get()
+        event = AuditEvent.objects.get(kind=AuditEvent.Kind.EXPORT)
         self.assertEqual((event.kind, event.model, event.username), ("export", "report:by-district", "boss"))
 
     def test_unknown_report_is_not_found(self):
