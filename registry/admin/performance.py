@@ -20,6 +20,7 @@ from __future__ import annotations
 import operator
 from functools import reduce
 
+from django.contrib.admin import helpers
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import Paginator
 from django.db import connections, models
@@ -27,8 +28,12 @@ from django.db.models.constants import LOOKUP_SEP
 from django.db.models.expressions import Subquery
 from django.db.models.functions import Upper
 from django.utils.functional import cached_property
+from django.utils.html import format_html
 from django.utils.text import smart_split, unescape_string_literal
+from django.utils.translation import gettext
 
+# Django's own message (translated by Django's catalogue; a variable, so makemessages leaves it there).
+ACTION_CHECKBOX_LABEL = "Select this object for an action - {}"
 # Below this many rows an exact COUNT(*) is cheap, and an estimate would look wrong to staff.
 ESTIMATE_MIN_ROWS = 10_000
 # pg_trgm extracts no trigram from a shorter pattern; such terms use the short-grams index.
@@ -65,7 +70,8 @@ def estimated_count(queryset) -> int | None:
 
 
 class EstimatedCountPaginator(Paginator):
-    """Exact counts, except for big unfiltered PostgreSQL tables where the estimate is used."""
+    """Exact counts, except for big unfiltered PostgreSQL tables where the estimate is used;
+    deep pages are found through their primary keys first."""
 
     @cached_property
     def count(self):
@@ -73,6 +79,24 @@ class EstimatedCountPaginator(Paginator):
         if estimate is not None and estimate >= ESTIMATE_MIN_ROWS:
             return estimate
         return super().count
+
+    # Same bounds as Django's; only the page's rows are looked up differently.
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        return self._get_page(page_rows(self.object_list, bottom, top), number, self)
+
+
+def page_rows(queryset, bottom: int, top: int):
+    """Rows bottom..top of an ordered queryset. Past the first page, OFFSET skips rows one by one and
+    Django joins every skipped row to its select_related tables; skipping primary keys in a sub-select
+    (an index-only scan for the default order) and joining only the page's rows is much cheaper."""
+    if bottom == 0 or not queryset.ordered:
+        return queryset[bottom:top]
+    return queryset.filter(pk__in=Subquery(queryset.values("pk")[bottom:top]))
 
 
 class ShortGrams(models.Func):
@@ -166,6 +190,15 @@ class FastChangelistMixin:
     """Estimated counts for big unfiltered lists and index-backed search on PostgreSQL."""
 
     paginator = EstimatedCountPaginator
+
+    # Django's markup, written directly: rendering a form widget template for each row's checkbox
+    # took about a third of a list page's time.
+    def action_checkbox(self, obj):
+        label = format_html(gettext(ACTION_CHECKBOX_LABEL), str(obj))
+        return format_html(
+            '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
+            helpers.ACTION_CHECKBOX_NAME, str(obj.pk), label,
+        )
 
     # Replaces Django's single OR over all search fields (no index can serve it) on PostgreSQL.
     def get_search_results(self, request, queryset, search_term):

@@ -24,6 +24,9 @@ TEXT_SEARCH_COLUMNS = [
 SORT_INDEXES = [
     ("registry_talent_name_id", "registry_talent", "name, id"),
     ("registry_talent_introduced_id", "registry_talent", "introduced_on, id"),
+    # A filtered list in the default order: the filter's rows come out of the index already sorted.
+    ("registry_talent_tier_name_id", "registry_talent", "tier_id, name, id"),
+    ("registry_talent_degree_name_id", "registry_talent", "degree, name, id"),
     ("registry_techcontract_signed_id", "registry_techcontract", "signed_on, id"),
 ]
 

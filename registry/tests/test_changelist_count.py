@@ -4,12 +4,13 @@ identical to Django's own search on both databases."""
 import unittest
 from unittest import mock
 
-from django.contrib.admin import AdminSite
+from django.contrib.admin import AdminSite, ModelAdmin
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Q
 from django.test import RequestFactory, TestCase
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from registry.admin import performance
 from registry.admin.base import RegistryAdmin
@@ -109,6 +110,16 @@ class EstimatedCountTests(ChangelistTestCase):
 
     def test_never_analysed_table_is_counted(self):
         self.assertIsNone(performance.estimated_count(TechContract.objects.all()))
+
+
+class ActionCheckboxTests(ChangelistTestCase):
+    def test_same_markup_as_django(self):
+        talent = Talent.objects.create(name='张"<三>')
+        fast = TalentListAdmin(Talent, AdminSite()).action_checkbox(talent)
+        self.assertEqual(fast, ModelAdmin(Talent, AdminSite()).action_checkbox(talent))
+        self.assertIn("&lt;三&gt;", fast)
+        with translation.override("en"):
+            self.assertIn("Select this object", TalentListAdmin(Talent, AdminSite()).action_checkbox(talent))
 
 
 class SearchTests(ChangelistTestCase):

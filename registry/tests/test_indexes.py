@@ -14,6 +14,7 @@ EXPECTED_INDEXES = {
     "registry_talent": {
         "registry_talent_name_trgm", "registry_talent_name_grams", "registry_talent_id_number_trgm",
         "registry_talent_id_number_grams", "registry_talent_name_id", "registry_talent_introduced_id",
+        "registry_talent_tier_name_id", "registry_talent_degree_name_id",
     },
     "registry_organization": {"registry_organization_name_trgm", "registry_organization_name_grams"},
     "registry_organizationalias": {"registry_organizationalias_name_trgm", "registry_organizationalias_name_grams"},
