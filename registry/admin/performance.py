@@ -160,15 +160,23 @@ def field_condition(model, path: str, lookup: str, term: str):
     """
     if is_local_field(model, path):
         return text_condition(model, path, lookup, term)
-    related = model._default_manager.order_by().filter(**{f"{path}__{lookup}": term})
+    rows = model._default_manager.order_by()
     if lookup == "icontains" and len(term) < TRIGRAM_MIN_LENGTH:
+        # The short-grams condition must be written on the related model's own column.
         head, _, column = path.rpartition(LOOKUP_SEP)
-        target = model._meta.get_field(head.split(LOOKUP_SEP)[0]).related_model
-        for part in head.split(LOOKUP_SEP)[1:]:
-            target = target._meta.get_field(part).related_model
+        target = related_model(model, head)
         matches = target._default_manager.order_by().filter(text_condition(target, column, lookup, term))
-        related = model._default_manager.order_by().filter(**{f"{head}__in": matches})
-    return EqualsAnyOf(models.F("pk"), Subquery(related.values("pk")))
+        rows = rows.filter(**{f"{head}__in": matches})
+    else:
+        rows = rows.filter(**{f"{path}__{lookup}": term})
+    return EqualsAnyOf(models.F("pk"), Subquery(rows.values("pk")))
+
+
+def related_model(model, path: str):
+    """The model at the end of a relation path (employer__division -> Division)."""
+    for part in path.split(LOOKUP_SEP):
+        model = model._meta.get_field(part).related_model
+    return model
 
 
 def as_q(condition) -> models.Q:
