@@ -101,6 +101,6 @@ class SeedScaleTests(TestCase):
 
     def test_rejects_bad_counts(self):
         for options in ({"talents": -1}, {"organizations": 0}, {"batch_size": 0}):
-            with self.subTest(options=options), self.assertRaises(CommandError):
+            with self.subTest(options=options), self.assertRaisesRegex(CommandError, "数量不能为负数"):
                 seed(**options)
         self.assertEqual(Talent.objects.count(), 0)

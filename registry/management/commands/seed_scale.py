@@ -2,9 +2,10 @@
 
     python manage.py seed_scale --talents 1000000 --contracts 200000 --seed 1
 
-The same seed on an empty database gives the same rows. Records are added to what is there
-(organization names carry the seed and a number, so they stay unique); run it on a throwaway
-database. Inserts go in batches: PostgreSQL COPY, elsewhere bulk_create.
+The same seed on an empty database gives the same rows. Records are added to what is there (a name
+already taken gets a branch number such as （2）, registration numbers continue after the existing
+contracts); use it on a throwaway database. Inserts go in batches: PostgreSQL COPY, elsewhere
+bulk_create, all in one transaction.
 
 No simple-history rows are written for seeded records: the data is synthetic, a history row per
 record would double the size and the time, and bulk inserts send no signals anyway. Editing a
@@ -95,7 +96,10 @@ class Command(BaseCommand):
         if organizations is None:
             organizations = min(3000, max(50, options["talents"] // 300))
         if min(options["talents"], options["contracts"]) < 0 or organizations < 1 or options["batch_size"] < 1:
-            raise CommandError("Counts must not be negative; organizations and batch size must be at least 1.")
+            raise CommandError(
+                "数量不能为负数, --organizations 和 --batch-size 至少为 1 "
+                "(counts must not be negative; organizations and batch size must be at least 1)."
+            )
         started = time.monotonic()
         seeder = Seeder(options["seed"], options["batch_size"], self.stdout)
         with transaction.atomic():
