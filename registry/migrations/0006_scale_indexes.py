@@ -80,7 +80,7 @@ def sort_indexes():
 
 
 class Migration(migrations.Migration):
-    dependencies = [("registry", "0002_reference_data")]
+    dependencies = [("registry", "0005_roles_scope")]
 
     operations = [
         PostgresOnlyTrigramExtension(),
