@@ -9,7 +9,7 @@ from django.test import TestCase
 from registry.admin import performance
 from registry.models import Organization, Talent
 
-scale_migration = importlib.import_module("registry.migrations.0003_scale_indexes")
+scale_migration = importlib.import_module("registry.migrations.0006_scale_indexes")
 
 EXPECTED_INDEXES = {
     "registry_talent": {
@@ -109,7 +109,7 @@ class SqliteNoOpTests(TestCase):
         self.assertFalse(names & ALL_NAMES)
 
     def test_migration_writes_no_sql_on_sqlite(self):
-        migration = scale_migration.Migration("0003_scale_indexes", "registry")
+        migration = scale_migration.Migration("0006_scale_indexes", "registry")
         editor = RecordingEditor()
         for operation in migration.operations:
             operation.database_forwards("registry", editor, None, None)
