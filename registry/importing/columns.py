@@ -1,0 +1,140 @@
+"""Which columns a model's spreadsheet has, their Chinese headers and how each cell is read.
+
+Headers are the fields' verbose names in Chinese; on import the English field names are accepted
+too. Relations are written by natural key (see relations.py), choices by their Chinese label.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import models
+from django.utils import translation
+from django.utils.functional import cached_property
+from django.utils.translation import gettext
+
+from . import values
+
+HEADER_LANGUAGE = "zh-hans"
+# Bookkeeping fields and source citations are not spreadsheet columns.
+SKIPPED_FIELDS = {"id", "created_at", "updated_at", "citations"}
+
+
+def in_chinese(text) -> str:
+    with translation.override(HEADER_LANGUAGE):
+        return str(text)
+
+
+@dataclass
+class Column:
+    """One spreadsheet column bound to a model field."""
+
+    field: models.Field
+    label: str = ""
+    choice_labels: dict = field(default_factory=dict)
+
+    @property
+    def name(self) -> str:
+        return self.field.name
+
+    @property
+    def attname(self) -> str:
+        return self.field.attname
+
+    @property
+    def is_fk(self) -> bool:
+        return self.field.many_to_one
+
+    @property
+    def is_m2m(self) -> bool:
+        return self.field.many_to_many
+
+    @property
+    def is_relation(self) -> bool:
+        return self.is_fk or self.is_m2m
+
+    @property
+    def related_model(self):
+        return self.field.related_model
+
+    @cached_property
+    def is_required(self) -> bool:
+        """A new record cannot be made without it (no default, not blank)."""
+        if self.is_m2m:
+            return False
+        return not self.field.blank and not self.field.has_default()
+
+    @cached_property
+    def choice_lookup(self) -> dict:
+        """Chinese label, English label and stored code of each choice, all mapping to the code."""
+        lookup = {}
+        for code, label in self.field.flatchoices:
+            lookup[str(code).lower()] = code
+            lookup[in_chinese(label).lower()] = code
+            with translation.override("en"):
+                lookup[str(label).lower()] = code
+        return lookup
+
+    def parse(self, raw):
+        """The Python value of a non-blank, non-relation cell; ValueError with a reason if invalid."""
+        model_field = self.field
+        if model_field.choices:
+            code = self.choice_lookup.get(values.parse_text(raw).lower())
+            if code is None:
+                raise ValueError(gettext("not one of the choices"))
+            return code
+        if isinstance(model_field, models.BooleanField):
+            return values.parse_bool(raw)
+        if isinstance(model_field, models.DateField):
+            return values.parse_date(raw)
+        if isinstance(model_field, (models.IntegerField, models.AutoField)):
+            return values.parse_integer(raw)
+        if isinstance(model_field, models.DecimalField):
+            return values.parse_decimal(raw)
+        if isinstance(model_field, models.FloatField):
+            return values.parse_float(raw)
+        return values.parse_text(raw)
+
+    def render(self, value):
+        """A stored value as it goes into a cell (choice label, 是/否); relations are rendered elsewhere."""
+        if value is None:
+            return None
+        if self.choice_labels:
+            return self.choice_labels.get(value, value)
+        if isinstance(self.field, models.BooleanField):
+            return "是" if value else "否"
+        return value
+
+
+def columns_for(model) -> list[Column]:
+    """The model's spreadsheet columns in field order."""
+    columns = []
+    for model_field in model._meta.get_fields():
+        if model_field.auto_created or not model_field.concrete and not model_field.many_to_many:
+            continue
+        if model_field.name in SKIPPED_FIELDS or not getattr(model_field, "editable", True):
+            continue
+        if model_field.many_to_many and model_field.remote_field.through._meta.auto_created is False:
+            continue  # M2M through an explicit model is imported as that model's own sheet
+        column = Column(field=model_field, label=in_chinese(model_field.verbose_name))
+        if model_field.choices:
+            column.choice_labels = {code: in_chinese(label) for code, label in model_field.flatchoices}
+        columns.append(column)
+    # Inherited notes come first in field order but belong at the end of a sheet.
+    columns.sort(key=lambda column: column.name == "notes")
+    return columns
+
+
+def header_index(columns: list[Column]) -> dict[str, Column]:
+    """Every accepted header (Chinese label, English verbose name, field name) to its column."""
+    index = {}
+    for column in columns:
+        with translation.override("en"):
+            english = str(column.field.verbose_name)
+        for header in (column.name, english, column.label):
+            index[normalise_header(header)] = column
+    return index
+
+
+def normalise_header(text) -> str:
+    return values.half_width(str(text or "")).strip().lower().replace(" ", "").rstrip("*")
