@@ -26,7 +26,7 @@ from registry import access
 from registry.models import AuditEvent, Organization
 
 from . import values
-from .columns import Column, columns_for, header_index, normalise_header
+from .columns import Column, columns_for, header_index, in_chinese, normalise_header
 from .relations import Resolver, chunks, display_map, join_parts, split_many
 
 BATCH = 2000
@@ -49,7 +49,7 @@ class RowError:
             where += _(", column “%(column)s”") % {"column": self.column}
         if self.value:
             where += _(", value “%(value)s”") % {"value": self.value}
-        return f"{where}: {self.message}"
+        return f"{where}：{self.message}"
 
 
 @dataclass
@@ -451,10 +451,11 @@ class Importer:
             instance.clean()
         except ValidationError as error:
             labels = {c.name: c.label for c in plain}
-            for name, messages in getattr(error, "error_dict", {NON_FIELD_ERRORS: error.error_list}).items():
-                label = labels.get(name, "" if name == NON_FIELD_ERRORS else name)
+            by_field = error.message_dict if hasattr(error, "error_dict") else {NON_FIELD_ERRORS: error.messages}
+            for name, messages in by_field.items():
+                label = "" if name == NON_FIELD_ERRORS else labels.get(name) or field_label(self.model, name)
                 value = getattr(instance, name, "") if name != NON_FIELD_ERRORS else ""
-                self.error(number, label, value, " ".join(ValidationError(messages).messages))
+                self.error(number, label, value, " ".join(messages))
             return False
         if not access.in_scope(self.user, instance):
             self.error(number, "", "", _("the record lies outside your districts"))
@@ -466,6 +467,13 @@ class Importer:
             return
         key = self.key_text(cleaned, key_field_names(self.model))
         self.plan.changes.append([number, action, key, diffs])
+
+
+def field_label(model, name) -> str:
+    try:
+        return in_chinese(model._meta.get_field(name).verbose_name)
+    except Exception:  # a clean() may name something that is not a field
+        return name
 
 
 def hashable(value):
@@ -520,6 +528,11 @@ def apply_plan(plan: Plan, user, file_name: str, ip_address=None) -> dict:
         obj.updated_at = now
         updated.append(obj)
         changed_fields.update(names)
+    created_at = {}
+    for chunk in chunks([obj.pk for obj in updated]):
+        created_at.update(model.objects.filter(pk__in=chunk).values_list("pk", "created_at"))
+    for obj in updated:
+        obj.created_at = created_at.get(obj.pk)  # the history row copies every field
     if updated and changed_fields:
         bulk_update_with_history(updated, model, sorted(changed_fields | {"updated_at"}), **options)
     elif updated:
