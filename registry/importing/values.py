@@ -26,6 +26,7 @@ NUMBER_PATTERN = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 MAX_NUMBER_CHARS = 40
 TRUE_WORDS = {"是", "y", "yes", "true", "1", "t", "对", "√"}
 FALSE_WORDS = {"否", "n", "no", "false", "0", "f", "错", "×"}
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 FULL_WIDTH[0x3000] = 0x20
 
@@ -49,7 +50,10 @@ def parse_text(value) -> str:
         return value.isoformat(sep=" ")
     if isinstance(value, datetime.date):
         return value.isoformat()
-    text = str(value).strip()
+    text = str(value)
+    if text[:1] == "'" and text[1:2] in FORMULA_TRIGGERS:
+        return text[1:]  # our own export escaped a formula trigger; the value is what follows
+    text = text.strip()
     if LONG_INTEGER_FLOAT.match(text):
         return text.split(".")[0]  # 13900000000.0 as an .xls saved through CSV writes it
     converted = half_width(text)

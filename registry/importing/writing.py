@@ -25,10 +25,11 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from registry import access
 
+from . import values
 from .columns import Column, columns_for, normalise_header
 from .relations import MANY_JOIN, display_paths, join_parts
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_TRIGGERS = values.FORMULA_TRIGGERS
 DATE_FORMAT = "yyyy-mm-dd"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_TYPE = "text/csv; charset=utf-8"
@@ -164,6 +165,9 @@ def example_value(column: Column):
     if options:
         return options[0]
     model_field = column.field
+    checked = model_field.unique or len(model_field.validators) > int(bool(model_field.max_length))
+    if not column.is_required and (checked or column.is_relation):
+        return None  # left empty: a made-up code or name would not pass the import
     if isinstance(model_field, models.DateField):
         return datetime.date(2024, 1, 5)
     if isinstance(model_field, (models.IntegerField, models.DecimalField, models.FloatField)):
