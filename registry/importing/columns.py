@@ -33,29 +33,16 @@ class Column:
     label: str = ""
     choice_labels: dict = field(default_factory=dict)
 
-    @property
-    def name(self) -> str:
-        return self.field.name
-
-    @property
-    def attname(self) -> str:
-        return self.field.attname
-
-    @property
-    def is_fk(self) -> bool:
-        return self.field.many_to_one
-
-    @property
-    def is_m2m(self) -> bool:
-        return self.field.many_to_many
-
-    @property
-    def is_relation(self) -> bool:
-        return self.is_fk or self.is_m2m
-
-    @property
-    def related_model(self):
-        return self.field.related_model
+    def __post_init__(self):
+        # Plain attributes, not properties: they are read for every cell of large files.
+        model_field = self.field
+        self.name = model_field.name
+        self.attname = getattr(model_field, "attname", model_field.name)
+        self.is_fk = bool(model_field.many_to_one)
+        self.is_m2m = bool(model_field.many_to_many)
+        self.is_relation = self.is_fk or self.is_m2m
+        self.related_model = model_field.related_model
+        self.validators = list(getattr(model_field, "validators", ()))
 
     @cached_property
     def is_required(self) -> bool:

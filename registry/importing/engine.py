@@ -10,6 +10,7 @@ rows (simple_history's helpers) naming the user and the file.
 
 from __future__ import annotations
 
+import copy
 import datetime
 import decimal
 import json
@@ -18,14 +19,14 @@ from dataclasses import dataclass, field
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
+from django.db.models.base import ModelState
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from registry import access
 from registry.models import AuditEvent, Organization
 
-from . import values
+from . import bulk, values
 from .columns import Column, columns_for, header_index, in_chinese, normalise_header
 from .relations import Resolver, chunks, display_map, join_parts, split_many
 
@@ -137,6 +138,7 @@ class Importer:
         self.hidden = set(access.hidden_fields(user, model))
         self.all_columns = columns_for(model)
         self.resolvers: dict = {}
+        self.template = None
         self.write_fields = [f for f in model._meta.concrete_fields if f.attname not in SKIPPED_ON_WRITE]
         self.plan = Plan(model_label=model._meta.label, fields=[f.attname for f in self.write_fields])
 
@@ -285,8 +287,12 @@ class Importer:
             if value is None and not model_field.null:
                 raise ValueError(_("this column must not be empty"))
             return value
-        model_field.validate(value, None)
-        if value not in model_field.empty_values:
+        # What Field.validate() checks, minus the choices (parse() mapped them already).
+        if value is None and not model_field.null:
+            raise ValidationError(model_field.error_messages["null"])
+        if value == "" and not model_field.blank:
+            raise ValidationError(model_field.error_messages["blank"])
+        if column.validators and value not in model_field.empty_values:
             model_field.run_validators(value)
         return value
 
@@ -396,18 +402,28 @@ class Importer:
 
     # -- planning each row --------------------------------------------------------------------
 
+    def new_instance(self):
+        """A fresh unsaved instance with defaults; copying a template is far cheaper than __init__."""
+        if self.template is None:
+            self.template = self.model()
+        instance = copy.copy(self.template)
+        instance._state = ModelState()
+        return instance
+
     def plan_create(self, number, cleaned, plain, many):
-        instance = self.model()
+        instance = self.new_instance()
+        attributes = instance.__dict__
         for column in plain:
             value = cleaned[column.name]
-            setattr(instance, column.attname, None if isinstance(value, dict) else value)
+            attributes[column.attname] = None if isinstance(value, dict) else value
         if not self.validate_instance(number, instance, plain):
             return
-        row = [getattr(instance, f.attname) for f in self.write_fields]
-        for position, column in enumerate(self.write_fields):
-            value = cleaned.get(column.name)
-            if isinstance(value, dict):
-                row[position] = value  # an organization created on confirmation
+        row = [attributes[name] for name in self.plan.fields]
+        if self.plan.new_organizations:
+            for position, column in enumerate(self.write_fields):
+                value = cleaned.get(column.name)
+                if isinstance(value, dict):
+                    row[position] = value  # an organization created on confirmation
         index = len(self.plan.creates)
         self.plan.creates.append(row)
         for column in many:
@@ -504,54 +520,65 @@ def apply_plan(plan: Plan, user, file_name: str, ip_address=None) -> dict:
     """Write the plan in one transaction, with history rows naming the user and the file."""
     model = plan.model
     reason = change_reason(file_name)
-    history_user = user if getattr(user, "pk", None) else None
-    options = {"batch_size": BATCH, "default_user": history_user, "default_change_reason": reason}
-    new_orgs = create_organizations(plan.new_organizations, options)
-    fields = [model_field_by_attname(model, name) for name in plan.fields]
-
-    def instance(pk, row):
-        obj = model(pk=pk)
-        for model_field, value in zip(fields, row):
-            if isinstance(value, dict):
-                value = new_orgs[value["new"]]
-            setattr(obj, model_field.attname, value)
-        return obj
-
-    created = [instance(None, row) for row in plan.creates]
-    if created:
-        created = bulk_create_with_history(created, model, **options)
+    user_pk = getattr(user, "pk", None)
     now = timezone.now()
-    updated = []
-    changed_fields = set()
-    for pk, row, names in plan.updates:
-        obj = instance(pk, row)
-        obj.updated_at = now
-        updated.append(obj)
-        changed_fields.update(names)
-    created_at = {}
-    for chunk in chunks([obj.pk for obj in updated]):
-        created_at.update(model.objects.filter(pk__in=chunk).values_list("pk", "created_at"))
-    for obj in updated:
-        obj.created_at = created_at.get(obj.pk)  # the history row copies every field
-    if updated and changed_fields:
-        bulk_update_with_history(updated, model, sorted(changed_fields | {"updated_at"}), **options)
-    elif updated:
-        model.objects.filter(pk__in=[obj.pk for obj in updated]).update(updated_at=now)
-    write_many(model, plan.many, [obj.pk for obj in created])
-    total = len(created) + len(updated)
+    meta = model._meta
+    new_orgs = create_organizations(plan.new_organizations, user_pk, reason, now)
+    names = list(plan.fields)
+    fields = [model_field_by_attname(model, name) for name in names]
+    stamps = [meta.get_field("created_at"), meta.get_field("updated_at")]
+
+    def resolved(row):
+        return [new_orgs[value["new"]] if isinstance(value, dict) else value for value in row]
+
+    creates = [resolved(row) + [now, now] for row in plan.creates]
+    created_pks = bulk.insert_rows(model, fields + stamps, creates, returning=True)
+    attnames = names + ["created_at", "updated_at"]
+    bulk.insert_history(model, (dict(zip(attnames, row), id=pk) for row, pk in zip(creates, created_pks)),
+                        "+", user_pk, reason, now)
+    apply_updates(model, plan.updates, fields, resolved, user_pk, reason, now)
+    write_many(model, plan.many, created_pks)
     AuditEvent.objects.create(
-        kind=AuditEvent.Kind.IMPORT, user=history_user, username=getattr(user, "username", "") or "",
-        ip_address=ip_address, model=model._meta.model_name, rows=total, file_name=file_name[:255],
-        detail=json.dumps(plan.counts),
+        kind=AuditEvent.Kind.IMPORT, user_id=user_pk, username=getattr(user, "username", "") or "",
+        ip_address=ip_address, model=meta.model_name, rows=len(creates) + len(plan.updates),
+        file_name=file_name[:255], detail=json.dumps(plan.counts),
     )
-    return {"new": len(created), "updated": len(updated)}
+    return {"new": len(creates), "updated": len(plan.updates)}
 
 
-def create_organizations(names, options) -> dict[str, int]:
+def apply_updates(model, updates, fields, resolved, user_pk, reason, now):
+    """UPDATE the changed columns of each record (grouped by which columns changed) and log history."""
+    if not updates:
+        return
+    names = [f.attname for f in fields]
+    created_at = {}
+    for chunk in chunks([pk for pk, _, _ in updates]):
+        created_at.update(model.objects.filter(pk__in=chunk).values_list("pk", "created_at"))
+    groups: dict = {}
+    for pk, row, changed in updates:
+        groups.setdefault(tuple(changed), []).append((pk, resolved(row)))
+    updated_at = model._meta.get_field("updated_at")
+    for changed, members in groups.items():
+        positions = [names.index(name) for name in changed]
+        columns = [fields[p] for p in positions] + [updated_at]
+        bulk.update_rows(model, columns, [[row[p] for p in positions] + [now, pk] for pk, row in members])
+    records = (dict(zip(names, row), id=pk, created_at=created_at.get(pk), updated_at=now)
+               for members in groups.values() for pk, row in members)
+    bulk.insert_history(model, records, "~", user_pk, reason, now)
+
+
+def create_organizations(names, user_pk, reason, now) -> dict[str, int]:
+    """Organizations the file named that are not registered yet (the "create missing" option)."""
     if not names:
         return {}
-    created = bulk_create_with_history([Organization(name=name) for name in names], Organization, **options)
-    return {org.name: org.pk for org in created}
+    meta = Organization._meta
+    fields = [meta.get_field(name) for name in ("name", "kind", "notes", "created_at", "updated_at")]
+    rows = [[name, Organization.Kind.ENTERPRISE, "", now, now] for name in names]
+    pks = bulk.insert_rows(Organization, fields, rows, returning=True)
+    records = [{"id": pk, "name": name, "kind": Organization.Kind.ENTERPRISE, "notes": "", "credit_code": None,
+                "created_at": now, "updated_at": now} for pk, name in zip(pks, names)]
+    bulk.insert_history(Organization, records, "+", user_pk, reason, now)
+    return dict(zip(names, pks))
 
 
 def write_many(model, many, created_pks):
