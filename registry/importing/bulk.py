@@ -46,6 +46,8 @@ def insert_rows(model, fields, rows, returning=False) -> list | None:
     if not rows:
         return [] if returning else None
     connection = connections[router.db_for_write(model)]
+    if connection.vendor == "postgresql":
+        return copy_rows(connection, model, fields, rows, returning)
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
     names = ", ".join(quote(f.column) for f in fields)
@@ -61,6 +63,25 @@ def insert_rows(model, fields, rows, returning=False) -> list | None:
             if returning:
                 pks.extend(pk for (pk,) in cursor.fetchall())
     return pks if returning else None
+
+
+def copy_rows(connection, model, fields, rows, returning):
+    """PostgreSQL: COPY is several times faster than INSERT; new pks are taken from the sequence first."""
+    quote = connection.ops.quote_name
+    meta = model._meta
+    pks = None
+    with connection.cursor() as cursor:
+        if returning:
+            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                           [meta.db_table, meta.pk.column, len(rows)])
+            pks = [pk for (pk,) in cursor.fetchall()]
+            fields = [meta.pk] + list(fields)
+            rows = ([pk, *row] for pk, row in zip(pks, rows))
+        names = ", ".join(quote(f.column) for f in fields)
+        with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    return pks
 
 
 def update_rows(model, fields, rows) -> None:

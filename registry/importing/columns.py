@@ -43,6 +43,7 @@ class Column:
         self.is_relation = self.is_fk or self.is_m2m
         self.related_model = model_field.related_model
         self.validators = list(getattr(model_field, "validators", ()))
+        self.parser = self.choose_parser()
 
     @cached_property
     def is_required(self) -> bool:
@@ -64,23 +65,23 @@ class Column:
 
     def parse(self, raw):
         """The Python value of a non-blank, non-relation cell; ValueError with a reason if invalid."""
+        return self.parser(raw)
+
+    def choose_parser(self):
+        # Chosen once per column: isinstance on field classes is slow (AutoField has a metaclass check).
         model_field = self.field
         if model_field.choices:
-            code = self.choice_lookup.get(values.parse_text(raw).lower())
-            if code is None:
-                raise ValueError(gettext("not one of the choices"))
-            return code
-        if isinstance(model_field, models.BooleanField):
-            return values.parse_bool(raw)
-        if isinstance(model_field, models.DateField):
-            return values.parse_date(raw)
-        if isinstance(model_field, (models.IntegerField, models.AutoField)):
-            return values.parse_integer(raw)
-        if isinstance(model_field, models.DecimalField):
-            return values.parse_decimal(raw)
-        if isinstance(model_field, models.FloatField):
-            return values.parse_float(raw)
-        return values.parse_text(raw)
+            return self.parse_choice
+        for field_class, parser in PARSERS:
+            if isinstance(model_field, field_class):
+                return parser
+        return values.parse_text
+
+    def parse_choice(self, raw):
+        code = self.choice_lookup.get(values.parse_text(raw).lower())
+        if code is None:
+            raise ValueError(gettext("not one of the choices"))
+        return code
 
     def render(self, value):
         """A stored value as it goes into a cell (choice label, 是/否); relations are rendered elsewhere."""
@@ -91,6 +92,15 @@ class Column:
         if isinstance(self.field, models.BooleanField):
             return "是" if value else "否"
         return value
+
+
+PARSERS = [
+    (models.BooleanField, values.parse_bool),
+    (models.DateField, values.parse_date),
+    (models.DecimalField, values.parse_decimal),
+    (models.FloatField, values.parse_float),
+    (models.IntegerField, values.parse_integer),
+]
 
 
 def columns_for(model) -> list[Column]:

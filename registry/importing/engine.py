@@ -10,7 +10,6 @@ rows (simple_history's helpers) naming the user and the file.
 
 from __future__ import annotations
 
-import copy
 import datetime
 import decimal
 import json
@@ -280,7 +279,7 @@ class Importer:
             value = self.related_pk(values.parse_text(raw), column)
         else:
             try:
-                value = column.parse(raw)
+                value = column.parser(raw)
             except (ValueError, decimal.InvalidOperation, OverflowError) as error:
                 raise ValueError(str(error) or _("invalid value")) from error
         if column.is_fk:
@@ -405,8 +404,10 @@ class Importer:
     def new_instance(self):
         """A fresh unsaved instance with defaults; copying a template is far cheaper than __init__."""
         if self.template is None:
-            self.template = self.model()
-        instance = copy.copy(self.template)
+            self.template = self.model().__dict__.copy()
+            del self.template["_state"]
+        instance = self.model.__new__(self.model)
+        instance.__dict__.update(self.template)
         instance._state = ModelState()
         return instance
 

@@ -32,7 +32,7 @@ FULL_WIDTH[0x3000] = 0x20
 
 
 def is_blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+    return value is None or value == "" or (type(value) is str and not value.strip())
 
 
 def half_width(text: str) -> str:
@@ -42,6 +42,10 @@ def half_width(text: str) -> str:
 
 def parse_text(value) -> str:
     """Text of a cell; whole-number floats lose the '.0' that .xls adds, codes lose full width."""
+    if type(value) is str and value[:1] != "'":
+        text = value.strip()
+        if text.isascii():  # the common case, kept fast
+            return text.split(".")[0] if text.endswith(".0") and LONG_INTEGER_FLOAT.match(text) else text
     if isinstance(value, float):
         if not math.isfinite(value):
             raise ValueError(_("not a finite number"))
