@@ -191,8 +191,8 @@ def template_workbook(model) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = str(model._meta.verbose_name_plural)[:31]
-    lists = workbook.create_sheet(_("lists"))
     guide = workbook.create_sheet(_("columns"))
+    lists = workbook.create_sheet(_("lists"))
     required = PatternFill("solid", fgColor="FFE699")
     sheet.append([c.label for c in columns])
     sheet.append([example_value(c) for c in columns])
