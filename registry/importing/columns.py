@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils import translation
 from django.utils.functional import cached_property
@@ -42,7 +43,10 @@ class Column:
         self.is_m2m = bool(model_field.many_to_many)
         self.is_relation = self.is_fk or self.is_m2m
         self.related_model = model_field.related_model
-        self.validators = list(getattr(model_field, "validators", ()))
+        validators = list(getattr(model_field, "validators", ()))
+        # The length check runs on every text cell; done inline, the validator only words the error.
+        self.length_validator = next((v for v in validators if isinstance(v, MaxLengthValidator)), None)
+        self.validators = [v for v in validators if v is not self.length_validator]
         self.parser = self.choose_parser()
 
     @cached_property

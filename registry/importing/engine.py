@@ -273,7 +273,7 @@ class Importer:
             if values.is_blank(raw):
                 return []
             return [self.related_pk(text, column) for text in split_many(values.parse_text(raw))]
-        if values.is_blank(raw):
+        if raw is None or raw == "" or (type(raw) is str and not raw.strip()):
             value = blank_value(model_field)
         elif column.is_fk:
             value = self.related_pk(values.parse_text(raw), column)
@@ -291,8 +291,13 @@ class Importer:
             raise ValidationError(model_field.error_messages["null"])
         if value == "" and not model_field.blank:
             raise ValidationError(model_field.error_messages["blank"])
-        if column.validators and value not in model_field.empty_values:
-            model_field.run_validators(value)
+        if value is None or value == "":
+            return value
+        length_check = column.length_validator
+        if length_check is not None and len(value) > length_check.limit_value:
+            length_check(value)
+        for validator in column.validators:
+            validator(value)
         return value
 
     def related_pk(self, text, column: Column):

@@ -29,6 +29,7 @@ FALSE_WORDS = {"否", "n", "no", "false", "0", "f", "错", "×"}
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 FULL_WIDTH[0x3000] = 0x20
+FULL_WIDTH_CHARS = re.compile("[\uff01-\uff5e\u3000]")
 
 
 def is_blank(value) -> bool:
@@ -60,6 +61,8 @@ def parse_text(value) -> str:
     text = text.strip()
     if LONG_INTEGER_FLOAT.match(text):
         return text.split(".")[0]  # 13900000000.0 as an .xls saved through CSV writes it
+    if not FULL_WIDTH_CHARS.search(text):
+        return text
     converted = half_width(text)
     # Only text made entirely of ASCII after conversion (phone numbers, codes) is converted:
     # full-width brackets in a Chinese organization name stay as they are.
