@@ -9,6 +9,7 @@ Chinese errors, stored plan instead of a temporary file).
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import IntegrityError
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -109,7 +110,13 @@ class SpreadsheetMixin(ImportExportMixin):
             return HttpResponseRedirect(reverse("admin:%s_%s_import" % self.get_model_info()))
         if service.load_plan(pending).errors:
             raise PermissionDenied
-        result = service.confirm(pending, request.user, request.META.get("REMOTE_ADDR"))
+        try:
+            result = service.confirm(pending, request.user, request.META.get("REMOTE_ADDR"))
+        except IntegrityError:
+            # Someone saved a conflicting record after the preview; nothing was written.
+            messages.error(request, _("The registry changed after the preview and nothing was imported; "
+                                      "upload the file again."))
+            return HttpResponseRedirect(reverse("admin:%s_%s_import" % self.get_model_info()))
         messages.success(request, _("Import finished: %(new)d new, %(updated)d updated.") % result)
         return HttpResponseRedirect(reverse("admin:%s_%s_changelist" % self.get_model_info()))
 

@@ -78,7 +78,9 @@ def copy_rows(connection, model, fields, rows, returning):
             fields = [meta.pk] + list(fields)
             rows = ([pk, *row] for pk, row in zip(pks, rows))
         names = ", ".join(quote(f.column) for f in fields)
-        with cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({names}) FROM STDIN") as copy:
+        # The driver's own cursor does COPY; Django's wrapper turns its errors into IntegrityError etc.
+        with connection.wrap_database_errors, cursor.cursor.copy(
+                f"COPY {quote(meta.db_table)} ({names}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
     return pks

@@ -66,6 +66,7 @@ class Plan:
     errors: list[RowError] = field(default_factory=list)
     changes: list[list] = field(default_factory=list)  # [row, "new"/"update", record, [[label, old, new]]]
     rows: int = 0
+    ignored: list[str] = field(default_factory=list)  # personal-data columns the user may not import
 
     @property
     def model(self):
@@ -86,7 +87,7 @@ class Plan:
     def to_json(self) -> str:
         data = {key: getattr(self, key) for key in (
             "model_label", "fields", "creates", "updates", "many", "new_organizations", "unchanged",
-            "changes", "rows")}
+            "changes", "rows", "ignored")}
         data["errors"] = [[e.row, e.column, e.value, e.message] for e in self.errors]
         return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":"))
 
@@ -157,7 +158,9 @@ class Importer:
                 self.error(1, str(title), "", _("the column appears twice"))
             else:
                 seen[column.name] = position
-                if column.name not in self.hidden:
+                if column.name in self.hidden:
+                    self.plan.ignored.append(column.label)
+                else:
                     bound.append((position, column))
         for column in self.all_columns:
             key_needed = column.name in key_field_names(self.model) and not column.field.null

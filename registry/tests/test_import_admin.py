@@ -112,6 +112,22 @@ class AdminImportTests(TestCase):
         self.client.post("/admin/registry/talent/process_import/", {"token": token})
         self.assertFalse(Talent.objects.exists())
 
+    def test_conflicting_change_after_preview_imports_nothing(self):
+        data = csv_text([["名称"], ["新单位甲"], ["新单位乙"]]).encode()
+        token = self.upload("/admin/registry/organization/import/", "a.csv", data)["Location"].split("token=")[1]
+        Organization.objects.create(name="新单位乙")  # saved by someone else before the confirmation
+        response = self.client.post("/admin/registry/organization/process_import/", {"token": token}, follow=True)
+        self.assertContains(response, "预览后系统中的数据已有变化")
+        self.assertFalse(Organization.objects.filter(name="新单位甲").exists())
+
+    def test_personal_columns_are_ignored_for_users_who_may_not_see_them(self):
+        data = csv_text([["名称", "电话"], ["张三", "13900000000"]]).encode()
+        preview = self.client.get(self.upload("/admin/registry/talent/import/", "a.csv", data)["Location"])
+        self.assertContains(preview, "以下列已忽略： 电话")
+        token = re.search(r'name="token" value="([^"]+)"', preview.content.decode()).group(1)
+        self.client.post("/admin/registry/talent/process_import/", {"token": token})
+        self.assertEqual(Talent.objects.get().phone, "")
+
     def test_view_only_staff_cannot_import(self):
         # django-import-export issue #820: view permission alone must not allow importing.
         viewer = staff("viewer", ["view_talent"])
