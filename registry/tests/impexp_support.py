@@ -18,7 +18,7 @@ for registered in (Talent, Organization, CommissionerTeam):
 
 urlpatterns = [path("admin/", site.urls)]
 
-TALENT_HEADER = ["名称", "性别", "证件号码", "工作单位", "人才类别", "已退休", "引进日期", "电话"]
+TALENT_HEADER = ["姓名", "性别", "证件号码", "工作单位", "人才类别", "已退休", "引进日期", "电话"]
 
 
 def id_number(birth="19800105", area="150102", sequence="001"):

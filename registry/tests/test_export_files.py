@@ -35,7 +35,7 @@ class ExportFileTests(ExportCase):
         header = [cell.value for cell in sheet[1]]
         rows = [dict(zip(header, [cell.value for cell in r])) for r in sheet.iter_rows(min_row=2)]
         row = next(r for r in rows if r["工作单位"])
-        self.assertEqual(row["名称"], "'@SUM(1+1)")
+        self.assertEqual(row["姓名"], "'@SUM(1+1)")
         self.assertEqual(row["工作单位"], "'=HYPERLINK(\"http://x\")")
         self.assertEqual(row["职务"], "'-2+3")
         self.assertEqual(row["职称"], "'\tcmd")
@@ -59,7 +59,7 @@ class ExportFileTests(ExportCase):
         data = service.export(Talent.objects.all(), self.boss, "csv", "talents.csv")
         self.assertTrue(data.startswith(codecs.BOM_UTF8))
         text = data[3:].decode("utf-8")
-        self.assertTrue(text.startswith("名称,性别"))
+        self.assertTrue(text.startswith("姓名,性别"))
         self.assertIn("'@SUM(1+1)", text)
 
     def test_personal_fields_are_blank_without_permission(self):

@@ -62,7 +62,7 @@ class AdminImportTests(TestCase):
         self.assertEqual((created.kind, created.division.code), ("enterprise", "150100"))
 
     def test_bad_file_shows_errors_and_offers_the_error_workbook(self):
-        data = csv_text([["名称", "已退休"], ["张三", "也许"]]).encode("utf-8")
+        data = csv_text([["姓名", "已退休"], ["张三", "也许"]]).encode("utf-8")
         preview = self.client.get(self.upload("/admin/registry/talent/import/", "bad.csv", data)["Location"])
         self.assertContains(preview, "第 2 行，列“已退休”，值“也许”")
         self.assertNotContains(preview, "确认导入")
@@ -85,7 +85,7 @@ class AdminImportTests(TestCase):
         self.assertContains(response, "文件超过")
 
     def test_preview_is_paginated(self):
-        rows = [["名称"]] + [[f"人才{i:03d}"] for i in range(120)]
+        rows = [["姓名"]] + [[f"人才{i:03d}"] for i in range(120)]
         location = self.upload("/admin/registry/talent/import/", "many.csv", csv_text(rows).encode())["Location"]
         first = self.client.get(location)
         self.assertContains(first, "人才000")
@@ -94,7 +94,7 @@ class AdminImportTests(TestCase):
         self.assertContains(third, "人才119")
 
     def test_other_users_cannot_confirm_my_pending_import(self):
-        data = csv_text([["名称"], ["张三"]]).encode()
+        data = csv_text([["姓名"], ["张三"]]).encode()
         location = self.upload("/admin/registry/talent/import/", "a.csv", data)["Location"]
         token = location.split("token=")[1]
         other = staff("other", ["view_talent", "add_talent", "change_talent", "import_talent"])
@@ -104,7 +104,7 @@ class AdminImportTests(TestCase):
         self.assertFalse(Talent.objects.exists())
 
     def test_expired_pending_import_cannot_be_confirmed(self):
-        data = csv_text([["名称"], ["张三"]]).encode()
+        data = csv_text([["姓名"], ["张三"]]).encode()
         token = self.upload("/admin/registry/talent/import/", "a.csv", data)["Location"].split("token=")[1]
         from django.utils import timezone
 
@@ -121,7 +121,7 @@ class AdminImportTests(TestCase):
         self.assertFalse(Organization.objects.filter(name="新单位甲").exists())
 
     def test_personal_columns_are_ignored_for_users_who_may_not_see_them(self):
-        data = csv_text([["名称", "电话"], ["张三", "13900000000"]]).encode()
+        data = csv_text([["姓名", "电话"], ["张三", "13900000000"]]).encode()
         preview = self.client.get(self.upload("/admin/registry/talent/import/", "a.csv", data)["Location"])
         self.assertContains(preview, "以下列已忽略： 电话")
         token = re.search(r'name="token" value="([^"]+)"', preview.content.decode()).group(1)
@@ -133,7 +133,7 @@ class AdminImportTests(TestCase):
         viewer = staff("viewer", ["view_talent"])
         self.client.force_login(viewer)
         self.assertEqual(self.client.get("/admin/registry/talent/import/").status_code, 403)
-        response = self.upload("/admin/registry/talent/import/", "a.csv", "名称\n张三\n".encode())
+        response = self.upload("/admin/registry/talent/import/", "a.csv", "姓名\n张三\n".encode())
         self.assertEqual(response.status_code, 403)
         self.assertEqual(self.client.get("/admin/registry/talent/import/template/").status_code, 403)
         self.assertFalse(Talent.objects.exists())
@@ -142,5 +142,5 @@ class AdminImportTests(TestCase):
         response = self.client.get("/admin/registry/talent/import/template/")
         self.assertEqual(response.status_code, 200)
         workbook = load_workbook(io.BytesIO(response.content))
-        self.assertIn("名称", [cell.value for cell in workbook.worksheets[0][1]])
+        self.assertIn("姓名", [cell.value for cell in workbook.worksheets[0][1]])
         self.assertTrue(codecs)

@@ -35,12 +35,12 @@ class ImportCase(TestCase):
 
 class ColumnTests(ImportCase):
     def test_chinese_labels_and_english_field_names_are_both_accepted(self):
-        self.run_import([["名称", "employer", "Gender"], ["张三", "内蒙古大学", "男"]])
+        self.run_import([["姓名", "employer", "Gender"], ["张三", "内蒙古大学", "男"]])
         talent = Talent.objects.get()
         self.assertEqual((talent.name, talent.employer, talent.gender), ("张三", self.university, "male"))
 
     def test_unknown_column_is_an_error_naming_it_and_nothing_is_written(self):
-        plan = self.plan([["名称", "工作单位", "爱好"], ["张三", "内蒙古大学", "下棋"]])
+        plan = self.plan([["姓名", "工作单位", "爱好"], ["张三", "内蒙古大学", "下棋"]])
         self.assertEqual(len(plan.errors), 1)
         self.assertIn("爱好", self.messages(plan)[0])
         self.assertEqual(plan.counts["new"], 0)
@@ -48,7 +48,7 @@ class ColumnTests(ImportCase):
     def test_missing_required_column_and_duplicate_column(self):
         plan = self.plan([["工作单位", "工作单位"], ["内蒙古大学", "内蒙古大学"]])
         text = " ".join(self.messages(plan))
-        self.assertIn("“名称”", text)
+        self.assertIn("“姓名”", text)
         self.assertIn("两次", text)
 
 
@@ -65,7 +65,7 @@ class RelationTests(ImportCase):
         self.assertIn("工作单位", self.messages(plan)[0])
 
     def test_unknown_organization_is_an_error_unless_creation_is_asked_for(self):
-        rows = [["名称", "工作单位"], ["张三", "新成立公司"]]
+        rows = [["姓名", "工作单位"], ["张三", "新成立公司"]]
         plan = self.plan(rows)
         self.assertIn("新成立公司", self.messages(plan)[0])
         self.assertEqual(Organization.objects.count(), 1)
@@ -122,20 +122,20 @@ class IdentityTests(ImportCase):
     def test_talent_is_matched_by_identity_number_first(self):
         number = id_number()
         Talent.objects.create(name="张三", id_number=number)
-        self.run_import([["名称", "证件号码", "工作单位"], ["张三", number, "内蒙古大学"]])
+        self.run_import([["姓名", "证件号码", "工作单位"], ["张三", number, "内蒙古大学"]])
         talent = Talent.objects.get()
         self.assertEqual(talent.employer, self.university)
         self.assertEqual(str(talent.birth_date), "1980-01-05")
 
     def test_same_key_twice_in_one_file_is_an_error(self):
-        plan = self.plan([["名称", "工作单位"], ["张三", "内蒙古大学"], ["张三", "内大"]])
+        plan = self.plan([["姓名", "工作单位"], ["张三", "内蒙古大学"], ["张三", "内大"]])
         self.assertEqual(len(plan.errors), 1)
         self.assertIn("第 3 行", self.messages(plan)[0])
         self.assertIn("第 2 行", self.messages(plan)[0])
 
     def test_same_identity_number_twice_is_an_error(self):
         number = id_number()
-        plan = self.plan([["名称", "证件号码"], ["张三", number], ["李四", number]])
+        plan = self.plan([["姓名", "证件号码"], ["张三", number], ["李四", number]])
         self.assertEqual(len(plan.errors), 1)
         self.assertIn(number, self.messages(plan)[0])
 
@@ -159,7 +159,7 @@ class ValidationTests(ImportCase):
         self.assertFalse(Talent.objects.exists())
 
     def test_database_failure_rolls_back_everything(self):
-        plan = self.plan([["名称", "证件号码"], ["张三", id_number(sequence="002")], ["李四", id_number(sequence="003")]])
+        plan = self.plan([["姓名", "证件号码"], ["张三", id_number(sequence="002")], ["李四", id_number(sequence="003")]])
         Talent.objects.create(name="王五", id_number=id_number(sequence="003"))  # appears after validation
         with self.assertRaises(Exception):
             service.apply_plan(plan, self.user, "late.csv")
@@ -177,12 +177,12 @@ class ValidationTests(ImportCase):
 
 class HistoryAndAuditTests(ImportCase):
     def test_history_names_user_and_file_and_an_audit_event_is_written(self):
-        self.run_import([["名称", "工作单位"], ["张三", "内蒙古大学"]], name="二月名单.csv")
+        self.run_import([["姓名", "工作单位"], ["张三", "内蒙古大学"]], name="二月名单.csv")
         record = Talent.history.get()
         self.assertEqual(record.history_user, self.user)
         self.assertIn("二月名单.csv", record.history_change_reason)
         self.assertEqual(record.history_type, "+")
-        self.run_import([["名称", "工作单位", "电话"], ["张三", "内蒙古大学", "13900000000"]], name="三月.csv")
+        self.run_import([["姓名", "工作单位", "电话"], ["张三", "内蒙古大学", "13900000000"]], name="三月.csv")
         latest = Talent.history.order_by("-history_id").first()
         self.assertEqual((latest.history_type, latest.phone), ("~", "13900000000"))
         self.assertIn("三月.csv", latest.history_change_reason)
@@ -192,19 +192,19 @@ class HistoryAndAuditTests(ImportCase):
 
 class ErrorWorkbookTests(ImportCase):
     def test_error_workbook_holds_original_rows_and_an_error_column(self):
-        rows = [["名称", "已退休", "电话"], ["张三", "否", "13900000000"], ["李四", "也许", "=cmd()"]]
+        rows = [["姓名", "已退休", "电话"], ["张三", "否", "13900000000"], ["李四", "也许", "=cmd()"]]
         plan, header, table = service.validate(Talent, csv_text(rows).encode(), "a.csv", self.user)
         workbook = load_workbook(io.BytesIO(service.error_report(Talent, plan, header, table, self.user)))
         sheet = workbook.active
         values = [[cell.value for cell in row] for row in sheet.iter_rows()]
-        self.assertEqual(values[0], ["名称", "已退休", "电话", "错误"])
+        self.assertEqual(values[0], ["姓名", "已退休", "电话", "错误"])
         self.assertEqual(values[1][:3], ["李四", "也许", "'=cmd()"])
         self.assertIn("第 3 行", values[1][3])
         self.assertEqual(len(values), 2)
 
     def test_hidden_personal_columns_are_blank_in_the_error_workbook(self):
         clerk = staff("plain")
-        rows = [["名称", "证件号码", "已退休"], ["张三", "150102198001050011", "也许"]]
+        rows = [["姓名", "证件号码", "已退休"], ["张三", "150102198001050011", "也许"]]
         plan, header, table = service.validate(Talent, csv_text(rows).encode(), "a.csv", clerk)
         sheet = load_workbook(io.BytesIO(service.error_report(Talent, plan, header, table, clerk))).active
         self.assertEqual([cell.value for cell in sheet[2]][:3], ["张三", None, "也许"])
@@ -215,7 +215,7 @@ class ScopeTests(ImportCase):
         from unittest import mock
 
         with mock.patch("registry.access.in_scope", side_effect=lambda user, obj: obj.name != "外人"):
-            plan = self.plan([["名称"], ["张三"], ["外人"]])
+            plan = self.plan([["姓名"], ["张三"], ["外人"]])
         self.assertEqual(len(plan.errors), 1)
         self.assertIn("第 3 行", self.messages(plan)[0])
 

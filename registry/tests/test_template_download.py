@@ -19,14 +19,14 @@ class TemplateTests(TestCase):
         workbook = self.workbook(Talent)
         sheet, guide, lists = workbook.worksheets
         header = [cell.value for cell in sheet[1]]
-        self.assertEqual(header[:4], ["名称", "性别", "出生日期", "证件类型"])
+        self.assertEqual(header[:4], ["姓名", "性别", "出生日期", "证件类型"])
         example = dict(zip(header, [cell.value for cell in sheet[2]]))
-        self.assertEqual((example["名称"], example["性别"], example["已退休"]), ("（文字）", "男", "是"))
+        self.assertEqual((example["姓名"], example["性别"], example["已退休"]), ("（文字）", "男", "是"))
         self.assertIsNone(example["证件号码"])  # a made-up identity number would not pass
         guide_rows = [[cell.value for cell in row] for row in guide.iter_rows()]
         self.assertEqual(guide_rows[0], ["列", "必填", "填写说明", "字段名"])
         by_label = {row[0]: row for row in guide_rows[1:]}
-        self.assertEqual(by_label["名称"][1], "是")
+        self.assertEqual(by_label["姓名"][1], "是")
         self.assertIn("2024年1月5日", by_label["出生日期"][2])
         self.assertEqual(by_label["工作单位"][3], "employer")
         self.assertEqual(lists.sheet_state, "hidden")
@@ -41,7 +41,7 @@ class TemplateTests(TestCase):
             for cell_range in validation.sqref.ranges:
                 validated[header[cell_range.min_col - 1]] = validation.formula1
         self.assertEqual(set(validated) >= {"性别", "学位", "已退休", "人才类别"}, True)
-        self.assertNotIn("名称", validated)
+        self.assertNotIn("姓名", validated)
 
         def options(label):
             column = header.index(label) + 1
