@@ -52,7 +52,8 @@ class Talent(CitedModel):
         FLEXIBLE = "flexible", _("flexible introduction")
         HOME_GROWN = "home_grown", _("home-grown")
 
-    name = models.CharField(_("full name"), max_length=100, db_index=True)
+    # Indexed on PostgreSQL by (name, id) and trigram indexes (migration 0006), not here.
+    name = models.CharField(_("full name"), max_length=100)
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     id_type = models.CharField(
