@@ -15,7 +15,9 @@ from django.utils.translation import gettext_lazy as _
 # GB 32100-2015: 31 characters (no I, O, Z, S, V), weights 3^(i-1) mod 31.
 CREDIT_CODE_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 CREDIT_CODE_WEIGHTS = [pow(3, i, 31) for i in range(17)]
-CREDIT_CODE_PATTERN = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
+# The last character is only compared with the computed one, so a typo there (91350100M000100Y4Z)
+# is reported as a wrong check character naming the right one, not as a format error.
+CREDIT_CODE_PATTERN = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{9}[0-9A-Z]$")
 
 # GB 11643-1999, ISO 7064 MOD 11-2: weights 2^(18-i) mod 11, check "10X98765432"[sum mod 11].
 ID_WEIGHTS = [pow(2, 17 - i, 11) for i in range(17)]
@@ -119,3 +121,12 @@ def validate_division_code(value: str) -> None:
             code="division_code",
             params={"value": value},
         )
+
+
+def check_order(start, end, field: str, message) -> None:
+    """Raise `message` on `field` when both dates (or numbers) are given and `end` is before `start`.
+
+    Models call it from clean() so the form shows the error next to the field; a CheckConstraint
+    with the same message keeps bad rows out of the database whatever writes them."""
+    if start is not None and end is not None and end < start:
+        raise ValidationError({field: message})

@@ -2,6 +2,18 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from . import (  # noqa: F401 - imported to register the model admins
+    commissioners,
+    indicators,
+    lookups,
+    organizations,
+    platforms,
+    projects,
+    sources,
+    talents,
+    transfer,
+)
+
 admin.site.site_header = _("Science and Technology Bureau Registry")
 admin.site.site_title = _("S&T Bureau Registry")
 admin.site.index_title = _("Registry")

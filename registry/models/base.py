@@ -14,7 +14,8 @@ class NaturalKeyManager(models.Manager):
         lookups = {}
         for path, value in zip(self.model.NATURAL_KEY, values):
             if value is None and "__" in path:
-                lookups[path.split("__")[0] + "__isnull"] = True
+                # An empty link at the end of the path (talent__employer__name -> talent__employer).
+                lookups[path.rsplit("__", 1)[0] + "__isnull"] = True
             else:
                 lookups[path] = value
         return self.get(**lookups)

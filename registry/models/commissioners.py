@@ -4,6 +4,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from registry.validators import check_order
+
 from .base import CitedModel, RegistryModel
 from .lookups import Division
 from .organizations import Organization
@@ -84,6 +86,9 @@ class WorkstationMember(RegistryModel):
                 violation_error_message=_("“Left on” must not be before “joined on”."),
             ),
         ]
+
+    def clean(self):
+        check_order(self.joined_on, self.left_on, "left_on", _("“Left on” must not be before “joined on”."))
 
     def __str__(self):
         return f"{self.workstation} · {self.talent}"
@@ -186,6 +191,7 @@ class Commissioner(CitedModel):
         ]
 
     def clean(self):
+        check_order(self.term_start, self.term_end, "term_end", _("The term must not end before it starts."))
         if self.kind == self.Kind.LEGAL_PERSON and not self.organization_id:
             raise ValidationError({"organization": _("A legal-person commissioner needs a legal-person unit.")})
         if self.kind != self.Kind.LEGAL_PERSON and self.organization_id:
@@ -295,6 +301,9 @@ class ServiceRecord(CitedModel):
                 violation_error_message=_("The end must not be before the start."),
             ),
         ]
+
+    def clean(self):
+        check_order(self.started_on, self.ended_on, "ended_on", _("The end must not be before the start."))
 
     def __str__(self):
         return self.title

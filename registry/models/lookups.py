@@ -3,7 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from registry.validators import validate_division_code
+from registry.validators import check_order, validate_division_code
 
 from .base import RegistryModel
 
@@ -76,6 +76,18 @@ class IndustryCluster(Lookup):
     class Meta(Lookup.Meta):
         verbose_name = _("industry cluster")
         verbose_name_plural = _("industry clusters")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(valid_until__isnull=True)
+                | models.Q(valid_from__isnull=True)
+                | models.Q(valid_until__gte=models.F("valid_from")),
+                name="registry_industry_cluster_validity",
+                violation_error_message=_("“Valid until” must not be before “valid from”."),
+            )
+        ]
+
+    def clean(self):
+        check_order(self.valid_from, self.valid_until, "valid_until", _("“Valid until” must not be before “valid from”."))
 
 
 class TalentTier(Lookup):

@@ -5,6 +5,8 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from registry.validators import check_order
+
 from .base import CitedModel
 from .commissioners import Level
 from .lookups import ContractType
@@ -32,6 +34,13 @@ class Policy(CitedModel):
         verbose_name = _("policy")
         verbose_name_plural = _("policies")
         ordering = ["-issued_on", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(max_funding__isnull=True) | models.Q(max_funding__gte=0),
+                name="registry_policy_funding_not_negative",
+                violation_error_message=_("The maximum funding must not be negative."),
+            )
+        ]
 
     def __str__(self):
         return self.title
@@ -176,6 +185,10 @@ class TechContract(CitedModel):
         ]
 
     def clean(self):
+        check_order(
+            self.signed_on, self.registered_on, "registered_on",
+            _("A contract cannot be registered before it is signed."),
+        )
         if (
             self.contract_amount is not None
             and self.transaction_amount is not None

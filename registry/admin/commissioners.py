@@ -1,0 +1,156 @@
+"""Commissioners (科技特派员), workstations, teams, annual assessments and service records."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from registry.models import (
+    Commissioner,
+    CommissionerAssessment,
+    CommissionerTeam,
+    ServiceRecord,
+    Workstation,
+    WorkstationMember,
+)
+from .common import SOURCES_FIELDSET, DomainAdmin, DomainInline, count_column, count_of, warn_about_academicians
+
+# What __str__ of a commissioner follows: the person or the legal-person unit.
+COMMISSIONER_JOINS = ("commissioner__talent", "commissioner__organization")
+
+
+class WorkstationMemberInline(DomainInline):
+    model = WorkstationMember
+    fields = ("talent", "role", "joined_on", "left_on")
+    autocomplete_fields = ("talent",)
+
+
+@admin.register(Workstation)
+class WorkstationAdmin(DomainAdmin):
+    list_display = (
+        "name", "kind", "host", "filing_level", "filed_on",
+        count_column("member_count", _("members")),
+    )
+    list_filter = ("kind", "filing_level", "host__division")
+    search_fields = ("name", "host__name", "host__aliases__name")
+    date_hierarchy = "filed_on"
+    list_select_related = ("host",)
+    autocomplete_fields = ("host", "citations")
+    annotations = {"member_count": count_of(WorkstationMember, "workstation", left_on__isnull=True)}
+    inlines = (WorkstationMemberInline,)
+    fieldsets = (
+        (None, {"fields": ("name", "kind", "host")}),
+        (_("Filing"), {"fields": ("filing_level", "filed_on", "honours")}),
+        SOURCES_FIELDSET,
+    )
+
+    def save_related(self, request, form, formsets, change):
+        # Members are saved with the inline, so the rule is checked once they are all in place.
+        super().save_related(request, form, formsets, change)
+        warn_about_academicians(request, form.instance.members.exclude(academy=""))
+
+
+@admin.register(WorkstationMember)
+class WorkstationMemberAdmin(DomainAdmin):
+    list_display = ("workstation", "talent", "role", "joined_on", "left_on")
+    list_filter = ("role", "workstation__kind")
+    search_fields = ("workstation__name", "talent__name")
+    list_select_related = ("workstation", "talent")
+    autocomplete_fields = ("workstation", "talent")
+    fields = ("workstation", "talent", "role", ("joined_on", "left_on"))
+
+    def save_model(self, request, obj, form, change):
+        # The academician rule is a warning: the membership is saved, the user is told.
+        super().save_model(request, obj, form, change)
+        warn_about_academicians(request, [obj.talent])
+
+
+@admin.register(CommissionerTeam)
+class CommissionerTeamAdmin(DomainAdmin):
+    list_display = (
+        "name", "leader", "service_area",
+        count_column("member_count", _("members")),
+        count_column("commissioner_count", _("commissioners")),
+    )
+    list_filter = ("divisions",)
+    search_fields = ("name", "leader__name", "service_area")
+    list_select_related = ("leader",)
+    autocomplete_fields = ("leader", "members", "divisions", "citations")
+    annotations = {
+        "member_count": count_of(CommissionerTeam.members.through, "commissionerteam"),
+        "commissioner_count": count_of(Commissioner, "team"),
+    }
+    fieldsets = (
+        (None, {"fields": ("name", "leader", "members")}),
+        (_("Service area"), {"fields": ("service_area", "divisions")}),
+        SOURCES_FIELDSET,
+    )
+
+
+class CommissionerAssessmentInline(DomainInline):
+    model = CommissionerAssessment
+    fields = ("year", "grade", "comment")
+
+
+@admin.register(Commissioner)
+class CommissionerAdmin(DomainAdmin):
+    list_display = (
+        "__str__", "kind", "dispatching_unit", "workstation", "team", "service_field",
+        "term_start", "term_end", "status",
+    )
+    list_filter = ("kind", "status", "service_divisions", "assessments__grade", "assessments__year")
+    search_fields = (
+        "talent__name", "organization__name", "organization__credit_code", "dispatching_unit__name",
+        "service_field", "service_places",
+    )
+    date_hierarchy = "term_start"
+    list_select_related = ("talent", "organization", "dispatching_unit", "workstation", "team")
+    autocomplete_fields = (
+        "talent", "organization", "dispatching_unit", "workstation", "team", "service_divisions", "citations",
+    )
+    inlines = (CommissionerAssessmentInline,)
+    fieldsets = (
+        (_("Commissioner"), {
+            "fields": ("kind", "talent", "organization", "status"),
+            "description": _("A person for every kind except legal-person commissioners, which are organizations."),
+        }),
+        (_("Assignment"), {"fields": ("dispatching_unit", "workstation", "team", ("term_start", "term_end"))}),
+        (_("Service"), {"fields": ("service_field", "service_divisions", "service_places")}),
+        SOURCES_FIELDSET,
+    )
+
+
+@admin.register(CommissionerAssessment)
+class CommissionerAssessmentAdmin(DomainAdmin):
+    list_display = ("commissioner", "year", "grade", "comment")
+    list_filter = ("year", "grade", "commissioner__kind")
+    search_fields = ("commissioner__talent__name", "commissioner__organization__name", "comment")
+    list_select_related = ("commissioner__talent", "commissioner__organization")
+    autocomplete_fields = ("commissioner",)
+    fields = ("commissioner", "year", "grade", "comment")
+
+
+@admin.register(ServiceRecord)
+class ServiceRecordAdmin(DomainAdmin):
+    list_display = (
+        "title", "kind", "commissioner", "workstation", "team", "started_on", "place",
+        "people_trained", "enterprises_served",
+    )
+    list_filter = ("kind", "commissioner__kind", "workstation__kind")
+    search_fields = ("title", "place", "outcomes", "commissioner__talent__name", "workstation__name", "team__name")
+    date_hierarchy = "started_on"
+    list_select_related = (*COMMISSIONER_JOINS, "workstation", "team")
+    autocomplete_fields = ("commissioner", "workstation", "team", "served_organizations", "citations")
+    fieldsets = (
+        (None, {"fields": ("title", "kind")}),
+        (_("Provided by"), {
+            "fields": ("commissioner", "workstation", "team"),
+            "description": _("At least one of commissioner, workstation or team."),
+        }),
+        (_("When and where"), {"fields": (("started_on", "ended_on"), "place", "served_organizations")}),
+        (_("Figures reported"), {
+            "fields": (
+                ("people_trained", "sessions"), ("varieties_introduced", "techniques_introduced"),
+                ("problems_solved", "enterprises_served"), "outcomes",
+            ),
+        }),
+        SOURCES_FIELDSET,
+    )

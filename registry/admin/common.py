@@ -1,0 +1,79 @@
+"""Conventions shared by the domain admins: base class, inline base, count columns, fieldsets."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from registry.models import Citation
+from registry.rules import academician_rule_warning
+
+from .base import RegistryAdmin
+
+SOURCES_FIELDSET = (_("Notes and sources"), {"fields": ("notes", "citations")})
+
+
+def warn_about_academicians(request, talents):
+    """Show the academician-rule warning for each of `talents` that breaks it."""
+    for talent in talents:
+        warning = academician_rule_warning(talent)
+        if warning:
+            messages.warning(request, warning)
+
+
+def count_of(model, link: str, **filters):
+    """A correlated subquery counting `model` rows whose `link` points at the listed record.
+
+    Evaluated in the changelist's single SELECT, only for the rows of the page."""
+    rows = (
+        model.objects.filter(**{link: OuterRef("pk")}, **filters)
+        .order_by()
+        .values(link)
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
+
+
+def count_column(attribute: str, description):
+    """A changelist column showing (and sorting by) a count annotated as `attribute`."""
+
+    @admin.display(description=description, ordering=attribute)
+    def column(obj):
+        return getattr(obj, attribute)
+
+    column.__name__ = attribute
+    return column
+
+
+class DomainAdmin(RegistryAdmin):
+    """RegistryAdmin plus the query conventions of the domain screens.
+
+    `list_select_related` names the relations `__str__` and the columns follow; `annotations`
+    maps attribute names to expressions (counts) added to every queryset of the admin."""
+
+    annotations: dict = {}
+    save_on_top = True
+
+    def get_queryset(self, request):
+        # Autocomplete answers and change forms print __str__ too, so they need the joins as well.
+        queryset = super().get_queryset(request)
+        if isinstance(self.list_select_related, (list, tuple)) and self.list_select_related:
+            queryset = queryset.select_related(*self.list_select_related)
+        if self.annotations:
+            queryset = queryset.annotate(**self.annotations)
+        return queryset
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        # A citation prints its source's key; fetch the sources with the selected citations.
+        if db_field.related_model is Citation:
+            kwargs.setdefault("queryset", Citation.objects.select_related("source"))
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class DomainInline(admin.TabularInline):
+    """A record's parts edited on its page; empty rows are added with the button, not by default."""
+
+    extra = 0

@@ -1,0 +1,23 @@
+"""Indicators (统计指标): figures reported by the sources."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from registry.models import Indicator
+
+from .common import SOURCES_FIELDSET, DomainAdmin
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(DomainAdmin):
+    list_display = ("subject", "metric", "qualifier", "value", "unit", "as_of_year", "scope", "source", "computed_as")
+    list_filter = ("as_of_year", "qualifier", "computed_as", "source__publication")
+    search_fields = ("subject", "metric", "scope", "computed_as", "source__key", "source__title")
+    list_select_related = ("source",)
+    autocomplete_fields = ("source", "organization", "platform", "citations")
+    fieldsets = (
+        (None, {"fields": ("subject", "metric", ("qualifier", "value", "unit"))}),
+        (_("As of and scope"), {"fields": (("as_of_year", "as_of_date"), "scope")}),
+        (_("Source and links"), {"fields": ("source", "computed_as", "organization", "platform")}),
+        SOURCES_FIELDSET,
+    )

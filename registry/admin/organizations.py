@@ -1,0 +1,67 @@
+"""Organizations (单位), their other names and their qualifications (企业资质)."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from registry.models import Organization, OrganizationAlias, Qualification
+
+from .common import SOURCES_FIELDSET, DomainAdmin, DomainInline, count_column, count_of
+
+VALID_UNTIL_HELP = _(
+    "Leave “valid until” empty to fill it in from the issue date and the kind's validity "
+    "(high-tech enterprises: three years)."
+)
+
+
+class OrganizationAliasInline(DomainInline):
+    model = OrganizationAlias
+    fields = ("name", "note")
+
+
+class QualificationInline(DomainInline):
+    model = Qualification
+    fields = ("kind", "number", "issued_on", "valid_until", "status")
+    autocomplete_fields = ("kind",)
+
+
+@admin.register(Organization)
+class OrganizationAdmin(DomainAdmin):
+    list_display = (
+        "name", "kind", "credit_code", "division", "zone", "cluster",
+        count_column("qualification_count", _("qualifications")),
+    )
+    list_filter = ("kind", "division", "zone", "cluster")
+    search_fields = ("name", "aliases__name", "credit_code")
+    list_select_related = ("division", "zone", "cluster")
+    autocomplete_fields = ("division", "zone", "cluster", "citations")
+    annotations = {"qualification_count": count_of(Qualification, "organization")}
+    inlines = (OrganizationAliasInline, QualificationInline)
+    fieldsets = (
+        (None, {"fields": ("name", "kind", "credit_code")}),
+        (_("Location and industry"), {"fields": ("division", "zone", "cluster")}),
+        SOURCES_FIELDSET,
+    )
+
+
+@admin.register(OrganizationAlias)
+class OrganizationAliasAdmin(DomainAdmin):
+    list_display = ("name", "organization", "note")
+    search_fields = ("name", "organization__name", "note")
+    list_select_related = ("organization",)
+    autocomplete_fields = ("organization",)
+    fields = ("organization", "name", "note")
+
+
+@admin.register(Qualification)
+class QualificationAdmin(DomainAdmin):
+    list_display = ("organization", "kind", "number", "issued_on", "valid_until", "status")
+    list_filter = ("kind", "status", "organization__division")
+    search_fields = ("organization__name", "organization__aliases__name", "organization__credit_code", "number")
+    date_hierarchy = "issued_on"
+    list_select_related = ("organization", "kind")
+    autocomplete_fields = ("organization", "kind", "citations")
+    fieldsets = (
+        (None, {"fields": ("organization", "kind", "number", "status")}),
+        (_("Validity"), {"fields": ("issued_on", "valid_until"), "description": VALID_UNTIL_HELP}),
+        SOURCES_FIELDSET,
+    )

@@ -1,0 +1,64 @@
+"""Innovation platforms (创新平台) with their member organizations and experts."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from registry.models import Platform, PlatformExpert, PlatformMember
+
+from .common import SOURCES_FIELDSET, DomainAdmin, DomainInline, count_column, count_of
+
+
+class PlatformMemberInline(DomainInline):
+    model = PlatformMember
+    fields = ("organization", "role")
+    autocomplete_fields = ("organization",)
+
+
+class PlatformExpertInline(DomainInline):
+    model = PlatformExpert
+    fields = ("talent", "role", "is_flexible")
+    autocomplete_fields = ("talent",)
+
+
+@admin.register(Platform)
+class PlatformAdmin(DomainAdmin):
+    list_display = (
+        "name", "kind", "level", "status", "host", "opened_on",
+        count_column("member_count", _("member organizations")),
+        count_column("expert_count", _("experts")),
+    )
+    list_filter = ("kind", "level", "status", "host__division", "host__cluster")
+    search_fields = ("name", "host__name", "host__aliases__name")
+    date_hierarchy = "opened_on"
+    list_select_related = ("host",)
+    autocomplete_fields = ("host", "citations")
+    annotations = {
+        "member_count": count_of(PlatformMember, "platform"),
+        "expert_count": count_of(PlatformExpert, "platform"),
+    }
+    inlines = (PlatformMemberInline, PlatformExpertInline)
+    fieldsets = (
+        (None, {"fields": ("name", "kind", "level", "status")}),
+        (_("Host and opening"), {"fields": ("host", "opened_on")}),
+        SOURCES_FIELDSET,
+    )
+
+
+@admin.register(PlatformMember)
+class PlatformMemberAdmin(DomainAdmin):
+    list_display = ("platform", "organization", "role")
+    list_filter = ("role", "platform__kind")
+    search_fields = ("platform__name", "organization__name", "organization__aliases__name")
+    list_select_related = ("platform", "organization")
+    autocomplete_fields = ("platform", "organization")
+    fields = ("platform", "organization", "role")
+
+
+@admin.register(PlatformExpert)
+class PlatformExpertAdmin(DomainAdmin):
+    list_display = ("platform", "talent", "role", "is_flexible")
+    list_filter = ("role", "is_flexible", "platform__kind")
+    search_fields = ("platform__name", "talent__name")
+    list_select_related = ("platform", "talent")
+    autocomplete_fields = ("platform", "talent")
+    fields = ("platform", "talent", "role", "is_flexible")

@@ -1,0 +1,62 @@
+"""Talents (人才), with a filter for academicians breaking the workstation rule."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from registry.access import hidden_fields
+from registry.models import Talent
+from registry.rules import academicians_over_limit, active_academician_workstations
+
+from .common import SOURCES_FIELDSET, DomainAdmin, count_column, warn_about_academicians
+
+
+class AcademicianRuleFilter(admin.SimpleListFilter):
+    title = _("academician workstation rule")
+    parameter_name = "academician_rule"
+
+    def lookups(self, request, model_admin):
+        return (("over", _("in too many academician workstations")),)
+
+    def queryset(self, request, queryset):
+        if self.value() == "over":
+            return academicians_over_limit(queryset)
+        return queryset
+
+
+@admin.register(Talent)
+class TalentAdmin(DomainAdmin):
+    list_display = (
+        "name", "gender", "employer", "title", "tier", "academy", "is_retired", "introduction_mode",
+        count_column("academician_workstations", _("academician workstations")),
+    )
+    list_filter = (
+        AcademicianRuleFilter, "tier", "academy", "is_retired", "introduction_mode", "degree",
+        "title_level", "employer__division",
+    )
+    search_fields = ("name", "employer__name", "employer__aliases__name", "title", "research_fields")
+    date_hierarchy = "introduced_on"
+    list_select_related = ("employer", "tier")
+    autocomplete_fields = ("employer", "tier", "citations")
+    annotations = {"academician_workstations": active_academician_workstations()}
+    fieldsets = (
+        (_("Identity"), {"fields": ("name", "gender", "birth_date", "id_type", "id_number", "nationality")}),
+        (_("Education and work"), {
+            "fields": ("degree", ("title", "title_level"), "employer", "position", "research_fields",
+                       "previous_affiliation"),
+        }),
+        (_("Talent status"), {
+            "fields": ("tier", ("academy", "is_retired"), ("introduction_mode", "introduced_on"), "honours"),
+        }),
+        (_("Contact"), {"fields": ("phone", "email")}),
+        SOURCES_FIELDSET,
+    )
+
+    def save_model(self, request, obj, form, change):
+        # Becoming an academician or no longer retired can break the workstation rule.
+        super().save_model(request, obj, form, change)
+        warn_about_academicians(request, [obj])
+
+    def get_search_fields(self, request):
+        # Finding a person by identity number or phone is only for users who may see them.
+        personal = [name for name in ("id_number", "phone") if name not in hidden_fields(request.user, Talent)]
+        return (*self.search_fields, *personal)

@@ -1,0 +1,123 @@
+"""Technology transfer: policies, agencies, training bases, brokers, contracts and subsidies."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from registry.models import Policy, Subsidy, TechContract, TechnologyBroker, TrainingBase, TransferAgency
+
+from .common import SOURCES_FIELDSET, DomainAdmin, count_column, count_of
+
+ORGANIZATION_SEARCH = ("organization__name", "organization__aliases__name", "organization__credit_code")
+
+
+def names(related) -> str:
+    """Names of prefetched related records, joined for a changelist cell."""
+    return "、".join(str(item) for item in related.all())
+
+
+@admin.register(Policy)
+class PolicyAdmin(DomainAdmin):
+    list_display = ("title", "document_number", "issuer", "issued_on", "max_funding")
+    list_filter = ("issuer__kind",)
+    search_fields = ("title", "document_number", "issuer__name", "summary")
+    date_hierarchy = "issued_on"
+    list_select_related = ("issuer",)
+    autocomplete_fields = ("issuer", "citations")
+    fieldsets = (
+        (None, {"fields": ("title", "document_number", "issuer", "issued_on")}),
+        (_("Content"), {"fields": ("summary", "max_funding")}),
+        SOURCES_FIELDSET,
+    )
+
+
+class RecognitionAdmin(DomainAdmin):
+    """An organization recognised at a level on a date (agencies, training bases)."""
+
+    list_display = ("organization", "level", "recognised_on", count_column("broker_count", _("brokers")))
+    list_filter = ("level", "organization__division")
+    search_fields = ORGANIZATION_SEARCH
+    date_hierarchy = "recognised_on"
+    list_select_related = ("organization",)
+    autocomplete_fields = ("organization", "citations")
+    fieldsets = ((None, {"fields": ("organization", "level", "recognised_on")}), SOURCES_FIELDSET)
+
+
+@admin.register(TransferAgency)
+class TransferAgencyAdmin(RecognitionAdmin):
+    annotations = {"broker_count": count_of(TechnologyBroker, "agency")}
+
+
+@admin.register(TrainingBase)
+class TrainingBaseAdmin(RecognitionAdmin):
+    annotations = {"broker_count": count_of(TechnologyBroker, "training_base")}
+
+
+@admin.register(TechnologyBroker)
+class TechnologyBrokerAdmin(DomainAdmin):
+    list_display = ("talent", "level", "agency", "certificate_number", "certificate_issuer", "certified_on", "training_base")
+    list_filter = ("level",)
+    search_fields = ("talent__name", "certificate_number", "agency__organization__name", "talent__employer__name")
+    date_hierarchy = "certified_on"
+    list_select_related = (
+        "talent", "agency__organization", "certificate_issuer", "training_base__organization",
+    )
+    autocomplete_fields = ("talent", "agency", "certificate_issuer", "training_base", "citations")
+    fieldsets = (
+        (None, {"fields": ("talent", "level", "agency", "training_base")}),
+        (_("Certificate"), {"fields": ("certificate_number", "certificate_issuer", "certified_on")}),
+        SOURCES_FIELDSET,
+    )
+
+
+@admin.register(TechContract)
+class TechContractAdmin(DomainAdmin):
+    list_display = (
+        "title", "registration_number", "contract_type", "buyer_names", "seller_names",
+        "contract_amount", "transaction_amount", "signed_on", "registered_on",
+    )
+    list_filter = ("contract_type",)
+    search_fields = ("title", "registration_number", "buyers__name", "sellers__name")
+    date_hierarchy = "signed_on"
+    list_select_related = ("contract_type", "registrar")
+    autocomplete_fields = ("contract_type", "buyers", "sellers", "brokers", "registrar", "citations")
+    fieldsets = (
+        (None, {"fields": ("title", "contract_type", "registration_number")}),
+        (_("Parties"), {"fields": ("buyers", "sellers", "brokers")}),
+        (_("Amounts in yuan"), {"fields": ("contract_amount", "transaction_amount")}),
+        (_("Signing and registration"), {"fields": ("signed_on", "registered_on", "registrar")}),
+        SOURCES_FIELDSET,
+    )
+
+    def get_queryset(self, request):
+        # Buyers and sellers are listed per row: one query each for the whole page.
+        return super().get_queryset(request).prefetch_related("buyers", "sellers")
+
+    @admin.display(description=_("buyers"))
+    def buyer_names(self, obj):
+        return names(obj.buyers)
+
+    @admin.display(description=_("sellers"))
+    def seller_names(self, obj):
+        return names(obj.sellers)
+
+
+@admin.register(Subsidy)
+class SubsidyAdmin(DomainAdmin):
+    list_display = ("title", "kind", "recipient", "policy", "year", "amount")
+    list_filter = ("kind", "year")
+    search_fields = ("title", "talent__name", "organization__name", "organization__credit_code", "policy__title")
+    list_select_related = ("talent", "organization", "policy")
+    autocomplete_fields = ("talent", "organization", "policy", "contracts", "citations")
+    fieldsets = (
+        (None, {"fields": ("title", "kind", "policy", "year", "amount")}),
+        (_("Recipient"), {
+            "fields": ("talent", "organization"),
+            "description": _("A person, an organization or both."),
+        }),
+        (_("Linked contracts"), {"fields": ("contracts",)}),
+        SOURCES_FIELDSET,
+    )
+
+    @admin.display(description=_("recipient"))
+    def recipient(self, obj):
+        return " / ".join(str(party) for party in (obj.talent, obj.organization) if party)

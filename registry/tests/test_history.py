@@ -1,0 +1,53 @@
+"""Every change made in the admin is kept with the user who made it, and can be reverted there."""
+
+from django.test import TestCase
+from django.urls import reverse
+
+from registry.models import Organization, Talent
+
+from .admin_pages import admin_url, form_data, log_in_superuser
+
+
+class HistoryTests(TestCase):
+    def setUp(self):
+        self.user = log_in_superuser(self.client)
+
+    def change(self, record, **values):
+        url = admin_url(type(record), "change", record.pk)
+        response = self.client.post(url, form_data(self.client.get(url), **values))
+        self.assertEqual(response.status_code, 302, "the change was refused")
+
+    def test_a_change_in_the_admin_is_recorded_with_its_user(self):
+        page = self.client.get(admin_url(Organization, "add"))
+        self.client.post(admin_url(Organization, "add"), form_data(page, name="呼和浩特某研究院", kind="institute"))
+        organization = Organization.objects.get(name="呼和浩特某研究院")
+        self.change(organization, name="呼和浩特市某研究院", credit_code="91110000600037341L")
+
+        latest, created = organization.history.all()[:2]
+        self.assertEqual((created.history_type, created.name, created.history_user), ("+", "呼和浩特某研究院", self.user))
+        self.assertEqual((latest.history_type, latest.name, latest.history_user), ("~", "呼和浩特市某研究院", self.user))
+        self.assertEqual(latest.credit_code, "91110000600037341L")
+
+        history_page = self.client.get(admin_url(Organization, "history", organization.pk))
+        self.assertContains(history_page, "chief")
+        self.assertContains(history_page, "呼和浩特市某研究院")
+
+    def test_reverting_on_the_history_page_restores_the_old_values(self):
+        talent = Talent.objects.create(name="赵六", title="研究员")
+        self.change(talent, title="教授", position="院长")
+        talent.refresh_from_db()
+        self.assertEqual((talent.title, talent.position), ("教授", "院长"))
+
+        first = talent.history.earliest()
+        url = reverse("admin:registry_talent_simple_history", args=(talent.pk, first.history_id))
+        revert_page = self.client.get(url)
+        self.assertEqual(revert_page.status_code, 200)
+        self.assertEqual(revert_page.context["adminform"].form["title"].value(), "研究员")
+        response = self.client.post(url, form_data(revert_page))
+        self.assertEqual(response.status_code, 302)
+
+        talent.refresh_from_db()
+        self.assertEqual((talent.title, talent.position), ("研究员", ""))
+        latest = talent.history.latest()
+        self.assertEqual((latest.title, latest.history_user), ("研究员", self.user))
+        self.assertEqual(talent.history.count(), 3)
