@@ -62,6 +62,8 @@ class BrowserTestCase(StaticLiveServerTestCase):
     """A live server plus one Chromium for the class and a fresh browser context per test."""
 
     host = "127.0.0.1"
+    # Live-server tests truncate tables; restore the lookup lists the migrations seeded.
+    serialized_rollback = True
 
     @classmethod
     def setUpClass(cls):

@@ -44,7 +44,7 @@ class RecordFlowsTests(BrowserTestCase):
         page.goto(self.url(ADMIN + "registry/talent/add/"))
         page.fill("#id_name", "测试人才甲")
         page.click("#id_employer + .select2 .select2-selection")
-        page.fill(".select2-search__field", "浏览器测试")
+        page.fill(".select2-container--open .select2-search__field", "浏览器测试")
         page.click(".select2-results__option:has-text('内蒙古浏览器测试研究院')")
         self.snap("employer-autocomplete")
         page.select_option("#id_introduction_mode", "flexible")
