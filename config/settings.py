@@ -58,7 +58,7 @@ ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "registry.apps.RegistryAdminConfig",  # django.contrib.admin with the dashboard site
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -1,10 +1,20 @@
 """Who may see what: personal data and district scope.
 
 The admin, the spreadsheet import/export and the reports ask these functions, so the rules live
-in one place. (District scope is filled in by the roles work; until then every user is unscoped.)
+in one place.
+
+District scope: a user with a StaffScope naming divisions (旗县区) and/or development zones sees,
+edits, imports and exports only the records of those districts. How a record reaches a district is
+declared once, in DISTRICT_PATHS. Users without a scope (and superusers) see everything.
 """
 
 from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db import models
+from django.db.models import Q
 
 PERSONAL_DATA_PERMISSION = "registry.view_personal_data"
 
@@ -23,11 +33,204 @@ def hidden_fields(user, model) -> tuple[str, ...]:
     return () if can_view_personal_data(user) else personal_fields(model)
 
 
+def mask(value) -> str:
+    """A masked form of a personal value: 1501**********1238, 139****0000, z***@example.org."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, datetime.date):
+        return "****-**-**"
+    text = str(value)
+    if "@" in text:
+        local, _at, domain = text.partition("@")
+        return f"{local[:1]}***@{domain}"
+    start = 4 if len(text) >= 15 else 3 if len(text) >= 7 else 0
+    end = 4 if len(text) >= 8 else 0
+    return text[:start] + "*" * (len(text) - start - end) + text[len(text) - end:]
+
+
+# ---------------------------------------------------------------------------------------------
+# District scope
+
+
+def _organization(prefix: str) -> tuple[str, str]:
+    """The two district paths of an organization reached through `prefix`."""
+    return (f"{prefix}division", f"{prefix}zone")
+
+
+# Model name -> lookup paths ending at a Division or a DevelopmentZone. A record belongs to a
+# district when ANY of its paths reaches it (a contract belongs to its buyers' and its sellers'
+# districts). Records whose paths are all empty (a talent without employer) belong to no district.
+DISTRICT_PATHS: dict[str, tuple[str, ...]] = {
+    "organization": _organization(""),
+    "organizationalias": _organization("organization__"),
+    "qualification": _organization("organization__"),
+    "talent": _organization("employer__"),
+    "workstation": _organization("host__"),
+    "workstationmember": _organization("workstation__host__"),
+    "commissionerteam": (*_organization("leader__employer__"), "divisions"),
+    "commissioner": (*_organization("talent__employer__"), *_organization("organization__")),
+    "commissionerassessment": (
+        *_organization("commissioner__talent__employer__"),
+        *_organization("commissioner__organization__"),
+    ),
+    "servicerecord": (
+        *_organization("commissioner__talent__employer__"),
+        *_organization("commissioner__organization__"),
+        *_organization("workstation__host__"),
+        "team__divisions",
+    ),
+    "transferagency": _organization("organization__"),
+    "trainingbase": _organization("organization__"),
+    "technologybroker": _organization("talent__employer__"),
+    "techcontract": (*_organization("buyers__"), *_organization("sellers__")),
+    "subsidy": (*_organization("talent__employer__"), *_organization("organization__")),
+    "platform": _organization("host__"),
+    "platformmember": _organization("platform__host__"),
+    "platformexpert": _organization("platform__host__"),
+    "project": _organization("problem_owner__"),
+    "projectpartner": _organization("project__problem_owner__"),
+    "projecttarget": _organization("project__problem_owner__"),
+}
+
+# City-wide records every district uses: lookup tables, sources, policies and reported figures.
+# Scoped users may read them but not change them (see may_edit).
+SHARED_MODELS = frozenset(
+    {
+        "division",
+        "developmentzone",
+        "industrycluster",
+        "talenttier",
+        "qualificationkind",
+        "contracttype",
+        "source",
+        "citation",
+        "policy",
+        "indicator",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Districts:
+    """The districts of a scoped user, as primary keys."""
+
+    divisions: frozenset
+    zones: frozenset
+
+    def ids_for(self, model) -> frozenset:
+        return self.divisions if model._meta.model_name == "division" else self.zones
+
+    def contains(self, obj) -> bool:
+        return obj is not None and obj.pk in self.ids_for(type(obj))
+
+
+NO_DISTRICTS = Districts(frozenset(), frozenset())
+
+
+def user_districts(user) -> Districts | None:
+    """The user's districts, or None when the user is unscoped (cached on the user object)."""
+    if not getattr(user, "is_authenticated", False):
+        return NO_DISTRICTS
+    if user.is_superuser:
+        return None
+    if not hasattr(user, "_registry_districts"):
+        user._registry_districts = _load_districts(user)
+    return user._registry_districts
+
+
+def _load_districts(user) -> Districts | None:
+    from registry.models import StaffScope
+
+    scope = StaffScope.objects.filter(user=user).first()
+    if scope is None:
+        return None
+    districts = Districts(
+        frozenset(scope.divisions.values_list("pk", flat=True)),
+        frozenset(scope.zones.values_list("pk", flat=True)),
+    )
+    return districts if districts.divisions or districts.zones else None
+
+
+def is_scoped(user) -> bool:
+    return user_districts(user) is not None
+
+
+def district_names(user) -> str:
+    """The names of the user's districts, for messages ("" when unscoped)."""
+    from registry.models import DevelopmentZone, Division
+
+    districts = user_districts(user)
+    if districts is None:
+        return ""
+    names = [*Division.objects.filter(pk__in=districts.divisions).values_list("name", flat=True)]
+    names += DevelopmentZone.objects.filter(pk__in=districts.zones).values_list("name", flat=True)
+    return "、".join(names)
+
+
+def may_edit(user, model) -> bool:
+    """Whether the user's scope allows changing records of `model` at all (shared lists are
+    read-only for scoped users; models without a district mapping are closed to them)."""
+    return not is_scoped(user) or model._meta.model_name in DISTRICT_PATHS
+
+
+def path_target(model, path: str):
+    """The model a lookup path ends at (Division or DevelopmentZone for district paths)."""
+    for part in path.split("__"):
+        model = model._meta.get_field(part).related_model
+    return model
+
+
 def scope_queryset(user, queryset):
     """Only the records of the user's districts; everything for unscoped users."""
-    return queryset
+    districts = user_districts(user)
+    model = queryset.model
+    if districts is None or model._meta.model_name in SHARED_MODELS:
+        return queryset
+    condition = Q()
+    for path in DISTRICT_PATHS.get(model._meta.model_name, ()):
+        ids = districts.ids_for(path_target(model, path))
+        if ids:
+            condition |= Q(**{f"{path}__in": ids})
+    if not condition:
+        return queryset.none()
+    # A sub-query keeps rows unique when a path crosses a many-to-many relation (buyers, divisions).
+    return queryset.filter(pk__in=model._default_manager.filter(condition).values("pk"))
 
 
-def in_scope(user, instance) -> bool:
-    """Whether `instance` lies in the user's districts (always true for unscoped users)."""
-    return True
+def in_scope(user, instance, values=None) -> bool:
+    """Whether `instance` lies in the user's districts (always true for unscoped users).
+
+    Works on unsaved instances (an import row, a form being saved): `values` may give the
+    first-level related values not yet on the instance (a form's many-to-many choices)."""
+    districts = user_districts(user)
+    name = instance._meta.model_name
+    if districts is None or name in SHARED_MODELS:
+        return True
+    for path in DISTRICT_PATHS.get(name, ()):
+        first, *rest = path.split("__")
+        if values is not None and first in values:
+            reached = _as_list(values[first])
+        else:
+            reached = _related(instance, first)
+        for part in rest:
+            reached = [item for obj in reached for item in _related(obj, part)]
+        if any(districts.contains(obj) for obj in reached):
+            return True
+    return False
+
+
+def _related(obj, name: str) -> list:
+    """The objects `obj.name` leads to: one, none or many (many-to-many before saving: none)."""
+    field = obj._meta.get_field(name)
+    if field.many_to_many or field.one_to_many:
+        return [] if obj.pk is None else list(getattr(obj, name).all())
+    # A missing required relation raises RelatedObjectDoesNotExist, an AttributeError.
+    return _as_list(getattr(obj, name, None))
+
+
+def _as_list(value) -> list:
+    if value is None:
+        return []
+    if isinstance(value, (models.QuerySet, list, tuple, set)):
+        return list(value)
+    return [value]

@@ -17,3 +17,5 @@ from . import (  # noqa: F401 - imported to register the model admins
 admin.site.site_header = _("Science and Technology Bureau Registry")
 admin.site.site_title = _("S&T Bureau Registry")
 admin.site.index_title = _("Registry")
+
+from . import security  # noqa: E402,F401 - accounts, district scopes and the audit log

@@ -1,5 +1,243 @@
-"""Admin side of access rules: personal-data masking, district scope, import/export permissions."""
+"""Admin side of access rules: personal-data masking, district scope, import/export permissions.
+
+Mixed first into RegistryAdmin, so every model admin applies the rules of registry.access.
+"""
+
+from django.contrib import admin
+from django.contrib.auth import get_permission_codename
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from simple_history.template_utils import HistoricalRecordContextHelper
+
+from registry import access
+from registry.models import AuditEvent
+from registry.signals import record_event
+
+MASKED_PREFIX = "masked_"
+
+
+def masked_name(field_name: str) -> str:
+    return MASKED_PREFIX + field_name
+
+
+def touches_personal_field(model, path: str) -> bool:
+    """Whether a lookup path (talent__id_number__startswith) reads a personal field on its way."""
+    for part in path.lstrip("^=@").split("__"):
+        if part in access.personal_fields(model):
+            return True
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            return False
+        if not field.is_relation:
+            return False
+        model = field.related_model
+    return False
+
+
+def replace_hidden(names, hidden):
+    """Field names (possibly grouped in tuples, as in fieldsets) with hidden ones masked."""
+    return [
+        replace_hidden(name, hidden) if isinstance(name, (list, tuple))
+        else masked_name(name) if name in hidden else name
+        for name in names
+    ]
+
+
+def masked_display(model, field_name):
+    """A read-only admin column showing `field_name` masked (1501**********1238)."""
+
+    @admin.display(description=model._meta.get_field(field_name).verbose_name)
+    def display(obj):
+        return access.mask(getattr(obj, field_name))
+
+    return display
+
+
+class DistrictScopeForm:
+    """Form mixin refusing a record that would lie outside the user's districts."""
+
+    scope_user = None
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if not access.in_scope(self.scope_user, self.instance, values=cleaned_data):
+            model = self._meta.model
+            paths = access.DISTRICT_PATHS.get(model._meta.model_name, ())
+            labels = dict.fromkeys(
+                str(model._meta.get_field(path.split("__")[0]).verbose_name) for path in paths
+            )
+            raise ValidationError(
+                _("This record is outside your districts (%(districts)s): choose a %(fields)s "
+                  "of your districts."),
+                code="out_of_scope",
+                params={"districts": access.district_names(self.scope_user), "fields": "/".join(labels)},
+            )
+        return cleaned_data
+
+
+class MaskedHistoryHelper(HistoricalRecordContextHelper):
+    """History diffs with personal values masked."""
+
+    def __init__(self, model, record, hidden):
+        super().__init__(model, record)
+        self.hidden = hidden
+
+    def prepare_delta_change_value(self, change, value):
+        if change.field in self.hidden:
+            return access.mask(value)
+        return super().prepare_delta_change_value(change, value)
 
 
 class AccessMixin:
-    pass
+    def __init__(self, model, admin_site):
+        super().__init__(model, admin_site)
+        # Read-only masked stand-ins for personal fields, used by forms, lists and history.
+        for name in access.personal_fields(model):
+            setattr(self, masked_name(name), masked_display(model, name))
+
+    # --- District scope: one queryset for lists, change, delete, history and autocomplete.
+
+    def get_queryset(self, request):
+        return access.scope_queryset(request.user, super().get_queryset(request))
+
+    # Scoped users may not change shared city-wide lists; records outside scope are never editable.
+    def has_add_permission(self, request):
+        return super().has_add_permission(request) and access.may_edit(request.user, self.model)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._may_edit(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._may_edit(request, obj)
+
+    def _may_edit(self, request, obj):
+        if not access.may_edit(request.user, self.model):
+            return False
+        return obj is None or access.in_scope(request.user, obj)
+
+    # Wrap the form so a scoped user cannot move a record out of their districts.
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if not access.is_scoped(request.user):
+            return form
+        return type(form.__name__, (DistrictScopeForm, form), {"scope_user": request.user})
+
+    # simple-history falls back to the latest historical row for a missing object: check scope first.
+    def history_view(self, request, object_id, extra_context=None):
+        self._check_history_scope(request, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self._check_history_scope(request, object_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def _check_history_scope(self, request, object_id):
+        if not access.is_scoped(request.user):
+            return
+        try:
+            if self.get_queryset(request).filter(pk=object_id).exists():
+                return
+        except (ValueError, ValidationError) as error:  # not a valid primary key
+            raise Http404 from error
+        if self.model._default_manager.filter(pk=object_id).exists():
+            raise Http404
+        latest = self.model.history.filter(**{self.opts.pk.attname: object_id}).first()
+        if latest is None or not access.in_scope(request.user, latest.instance):
+            raise Http404
+
+    # --- Personal data: masked and read-only for users without the permission.
+
+    def _hidden(self, request):
+        return access.hidden_fields(request.user, self.model)
+
+    # Personal fields are never form inputs for these users...
+    def get_exclude(self, request, obj=None):
+        hidden = self._hidden(request)
+        exclude = super().get_exclude(request, obj)
+        return [*(exclude or ()), *hidden] if hidden else exclude
+
+    # ...they are shown by their masked read-only stand-ins instead.
+    def get_readonly_fields(self, request, obj=None):
+        readonly = super().get_readonly_fields(request, obj)
+        return [*readonly, *map(masked_name, self._hidden(request))]
+
+    # Declared fieldsets name the real fields: swap in the stand-ins.
+    def get_fieldsets(self, request, obj=None):
+        hidden = self._hidden(request)
+        fieldsets = super().get_fieldsets(request, obj)
+        if not hidden:
+            return fieldsets
+        return [
+            (title, {**options, "fields": replace_hidden(options["fields"], hidden)})
+            for title, options in fieldsets
+        ]
+
+    # Masked changelist columns (not sortable, so the order reveals nothing either).
+    def get_list_display(self, request):
+        return replace_hidden(super().get_list_display(request), self._hidden(request))
+
+    # Searching or filtering on a personal value would reveal it: drop such fields and lookups.
+    def get_search_fields(self, request):
+        fields = super().get_search_fields(request)
+        if access.can_view_personal_data(request.user):
+            return fields
+        return [name for name in fields if not touches_personal_field(self.model, name)]
+
+    def get_list_filter(self, request):
+        filters = super().get_list_filter(request)
+        if access.can_view_personal_data(request.user):
+            return filters
+        return [
+            item for item in filters
+            if not touches_personal_field(self.model, item[0] if isinstance(item, tuple) else str(item))
+        ]
+
+    # A filter in the address (?id_number=...) would confirm a value: refuse it (400).
+    def lookup_allowed(self, lookup, value, request=None):
+        if request is not None and not access.can_view_personal_data(request.user):
+            if touches_personal_field(self.model, lookup):
+                return False
+        return super().lookup_allowed(lookup, value, request)
+
+    # History pages: no personal columns, masked values in the change diffs.
+    def get_history_list_display(self, request):
+        hidden = self._hidden(request)
+        return [name for name in super().get_history_list_display(request) if name not in hidden]
+
+    def get_historical_record_context_helper(self, request, historical_record):
+        hidden = self._hidden(request)
+        if not hidden:
+            return super().get_historical_record_context_helper(request, historical_record)
+        return MaskedHistoryHelper(self.model, historical_record, hidden)
+
+    # --- Spreadsheets (django-import-export calls these; its default lets view-only staff import).
+
+    def _has_spreadsheet_permission(self, request, action):
+        codename = get_permission_codename(action, self.opts)
+        return request.user.has_perm(f"{self.opts.app_label}.{codename}")
+
+    def has_import_permission(self, request):
+        # New rows need add, updated rows need change: importing needs both.
+        return (
+            self._has_spreadsheet_permission(request, "import")
+            and self.has_add_permission(request)
+            and self.has_change_permission(request)
+        )
+
+    def has_export_permission(self, request):
+        return self._has_spreadsheet_permission(request, "export") and self.has_view_permission(request)
+
+    def get_export_data(self, file_format, request, queryset, **kwargs):
+        # Exports leave the building: record who took which records.
+        data = super().get_export_data(file_format, request, queryset, **kwargs)
+        record_event(
+            AuditEvent.Kind.EXPORT,
+            request,
+            request.user,
+            model=self.opts.label,
+            rows=len(queryset) if isinstance(queryset, list) else queryset.count(),
+            detail=getattr(file_format, "get_title", lambda: "")(),
+        )
+        return data

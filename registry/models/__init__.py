@@ -1,5 +1,6 @@
 """Models of the registry, split by domain and re-exported here."""
 
+from .access import StaffScope
 from .audit import AuditEvent
 from .base import NaturalKeyManager, RegistryModel
 from .commissioners import (
@@ -53,6 +54,7 @@ __all__ = [
     "QualificationKind",
     "RegistryModel",
     "ServiceRecord",
+    "StaffScope",
     "Source",
     "Subsidy",
     "Talent",

@@ -1,0 +1,44 @@
+"""Accounts and audit: users with their district scope, and the read-only audit log."""
+
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+
+from registry.models import AuditEvent, StaffScope
+
+User = get_user_model()
+
+
+class StaffScopeInline(admin.StackedInline):
+    model = StaffScope
+    can_delete = True
+    max_num = 1
+    filter_horizontal = ("divisions", "zones")
+
+
+class RegistryUserAdmin(UserAdmin):
+    inlines = [StaffScopeInline]
+    list_filter = ("is_staff", "is_superuser", "is_active", "groups")
+
+
+admin.site.unregister(User)
+admin.site.register(User, RegistryUserAdmin)
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ("at", "kind", "username", "ip_address", "model", "rows", "file_name")
+    list_filter = ("kind", "at", "model")
+    search_fields = ("username", "ip_address", "file_name")
+    date_hierarchy = "at"
+    list_select_related = ("user",)
+
+    # The log is written by the system only: nobody adds, edits or deletes events.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,44 @@
+"""The report page and its xlsx downloads (served by the admin site: staff login required)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from registry.models import AuditEvent
+
+from .tables import REPORTS, report_tables
+from .xlsx import XLSX, table_workbook
+
+
+def reports_page(site, request):
+    tables = report_tables(request.user)
+    if not tables:
+        raise PermissionDenied
+    context = {**site.each_context(request), "title": _("Statistical reports"), "tables": tables}
+    return TemplateResponse(request, "registry/reports/index.html", context)
+
+
+def report_download(site, request, slug):
+    build = REPORTS.get(slug)
+    if build is None:
+        raise Http404(slug)
+    table = build(request.user)
+    if len(table.header) <= 1:
+        raise PermissionDenied
+    file_name = f"{slug}-{timezone.localdate():%Y%m%d}.xlsx"
+    AuditEvent.objects.create(
+        kind=AuditEvent.Kind.EXPORT,
+        user=request.user,
+        username=request.user.get_username(),
+        ip_address=request.META.get("REMOTE_ADDR"),
+        model=f"report:{slug}",
+        rows=len(table.rows),
+        file_name=file_name,
+    )
+    response = HttpResponse(table_workbook(table), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
+    return response

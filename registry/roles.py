@@ -1,0 +1,113 @@
+"""The staff roles (groups) and the permissions each one holds, declared once.
+
+Migration 0003 creates the groups; `sync_roles` (run after every `migrate` by a post_migrate
+handler) creates the import_<model>/export_<model> permissions of every registry model and sets
+each group's permissions from ROLES, so models added later are covered without a new migration.
+Groups are synced to exactly the declared permissions: make a new group for a custom role.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+
+from registry.models import RegistryModel
+
+# Registry record permissions beyond Django's add/change/delete/view.
+SPREADSHEET_ACTIONS = ("import", "export")
+SPREADSHEET_ACTION_NAMES = {"import": "Can import %s", "export": "Can export %s"}
+
+
+@dataclass(frozen=True)
+class Role:
+    name: str  # the group's name, shown to staff (data, so in Chinese)
+    purpose: str
+    record_actions: tuple[str, ...]  # on every registry record model
+    extra: tuple[str, ...] = ()  # other permissions as "app_label.codename"
+    manage_accounts: bool = False  # every permission of users, groups and district scopes
+
+
+ADMINISTRATOR = Role(
+    name="系统管理员",
+    purpose="Everything, including users, groups, district scopes, personal data and the audit log.",
+    record_actions=("view", "add", "change", "delete", "import", "export"),
+    extra=("registry.view_personal_data", "registry.view_auditevent"),
+    manage_accounts=True,
+)
+# Data entry keeps records but does not delete them (a wrong record is corrected, or an
+# administrator deletes it) and does not export (exports are for reviewers and administrators).
+DATA_ENTRY = Role(
+    name="数据录入员",
+    purpose="Adds, changes and views registry records and imports spreadsheets; no delete, no export.",
+    record_actions=("view", "add", "change", "import"),
+)
+REVIEWER = Role(
+    name="审核查阅员",
+    purpose="Views and exports registry records only.",
+    record_actions=("view", "export"),
+)
+# Combined with another role for the staff who must see identity numbers, phones and e-mails.
+PERSONAL_DATA = Role(
+    name="个人信息查看",
+    purpose="Sees personal data of talents unmasked (combine with another role).",
+    record_actions=(),
+    extra=("registry.view_personal_data",),
+)
+
+ROLES = (ADMINISTRATOR, DATA_ENTRY, REVIEWER, PERSONAL_DATA)
+ACCOUNT_MODELS = (("auth", "user"), ("auth", "group"), ("registry", "staffscope"))
+
+
+def record_models() -> list:
+    """The registry's record models (lookup tables included), not history or security tables."""
+    return [
+        model
+        for model in apps.get_app_config("registry").get_models()
+        if issubclass(model, RegistryModel)
+    ]
+
+
+def ensure_spreadsheet_permissions(using="default") -> None:
+    """Create import_<model> and export_<model> for every registry record model."""
+    content_types = ContentType.objects.db_manager(using).get_for_models(*record_models())
+    for model, content_type in content_types.items():
+        for action in SPREADSHEET_ACTIONS:
+            Permission.objects.using(using).get_or_create(
+                content_type=content_type,
+                codename=f"{action}_{model._meta.model_name}",
+                defaults={"name": SPREADSHEET_ACTION_NAMES[action] % model._meta.verbose_name_raw},
+            )
+
+
+def role_permissions(role: Role, using="default") -> list:
+    """The Permission rows a role holds."""
+    wanted = {
+        (model._meta.app_label, f"{action}_{model._meta.model_name}")
+        for model in record_models()
+        for action in role.record_actions
+    }
+    wanted |= {tuple(name.split(".", 1)) for name in role.extra}
+    accounts = set(ACCOUNT_MODELS) if role.manage_accounts else set()
+    return [
+        permission
+        for permission in Permission.objects.using(using).select_related("content_type")
+        if (permission.content_type.app_label, permission.codename) in wanted
+        or (permission.content_type.app_label, permission.content_type.model) in accounts
+    ]
+
+
+@transaction.atomic
+def sync_roles(using="default") -> None:
+    ensure_spreadsheet_permissions(using)
+    for role in ROLES:
+        group, _created = Group.objects.using(using).get_or_create(name=role.name)
+        group.permissions.set(role_permissions(role, using))
+
+
+def sync_roles_after_migrate(sender, using="default", **kwargs) -> None:
+    """post_migrate handler: keep permissions and groups in line with ROLES."""
+    sync_roles(using)

@@ -1,0 +1,62 @@
+"""Login protection: django-axes locks a user name + address pair after 5 failures, in Chinese."""
+
+from django.conf import settings
+from django.test import TestCase
+from django.urls import reverse
+
+from registry.models import AuditEvent
+from registry.tests.access_support import PASSWORD, make_user
+
+LOCKED_MESSAGE = "登录失败次数过多"
+
+
+class LockoutTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.user = make_user("clerk")
+
+    def login(self, password, address="10.1.1.1", username="clerk"):
+        return self.client.post(
+            reverse("admin:login"),
+            {"username": username, "password": password, "next": reverse("admin:index")},
+            REMOTE_ADDR=address,
+        )
+
+    def fail(self, times, address="10.1.1.1"):
+        for _ in range(times):
+            self.login("wrong-password", address)
+
+    def test_settings_lock_five_failures_for_thirty_minutes_per_user_and_address(self):
+        self.assertEqual(settings.AXES_FAILURE_LIMIT, 5)
+        self.assertEqual(settings.AXES_COOLOFF_TIME, 0.5)
+        self.assertEqual(settings.AXES_LOCKOUT_PARAMETERS, [["username", "ip_address"]])
+
+    def test_four_failures_do_not_lock(self):
+        self.fail(4)
+        response = self.login(PASSWORD)
+        self.assertRedirects(response, reverse("admin:index"), fetch_redirect_response=False)
+
+    def test_fifth_failure_locks_even_the_right_password_out_with_a_chinese_page(self):
+        self.fail(4)
+        response = self.login("wrong-password")
+        self.assertEqual(response.status_code, 429)
+        self.assertContains(response, LOCKED_MESSAGE, status_code=429)
+        response = self.login(PASSWORD)
+        self.assertEqual(response.status_code, 429)
+        self.assertContains(response, LOCKED_MESSAGE, status_code=429)
+        self.assertNotIn("_auth_user_id", self.client.session)
+
+    def test_lock_applies_to_the_address_and_user_pair(self):
+        self.fail(5)
+        other_address = self.login(PASSWORD, address="10.1.1.2")
+        self.assertRedirects(other_address, reverse("admin:index"), fetch_redirect_response=False)
+        self.client.logout()
+        make_user("reader")
+        other_user = self.login(PASSWORD, username="reader")
+        self.assertRedirects(other_user, reverse("admin:index"), fetch_redirect_response=False)
+
+    def test_failed_attempts_are_audited(self):
+        self.fail(3)
+        events = AuditEvent.objects.filter(kind=AuditEvent.Kind.LOGIN_FAILED)
+        self.assertEqual(events.count(), 3)
+        self.assertEqual({(e.username, e.ip_address, e.user_id) for e in events}, {("clerk", "10.1.1.1", None)})
