@@ -8,12 +8,14 @@ Screenshots of each step go to test-output/screenshots/<database>/<test>/.
 
 from __future__ import annotations
 
+import importlib
 import os
 import re
 import shutil
 import sys
 from pathlib import Path
 
+from django.apps import apps as django_apps
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from django.db import connection
 from django.test import override_settings
@@ -62,8 +64,6 @@ class BrowserTestCase(StaticLiveServerTestCase):
     """A live server plus one Chromium for the class and a fresh browser context per test."""
 
     host = "127.0.0.1"
-    # Live-server tests truncate tables; restore the lookup lists the migrations seeded.
-    serialized_rollback = True
 
     @classmethod
     def setUpClass(cls):
@@ -86,6 +86,10 @@ class BrowserTestCase(StaticLiveServerTestCase):
 
     def setUp(self):
         super().setUp()
+        # Live-server tests empty every table after each test (groups and permissions come back
+        # through post_migrate); put back the lookup lists that migration 0002 seeds.
+        reference_data = importlib.import_module("registry.migrations.0002_reference_data")
+        reference_data.load(django_apps, None)
         self.context = self.browser.new_context(
             locale="zh-CN", viewport={"width": 1280, "height": 900}, accept_downloads=True
         )
