@@ -27,14 +27,16 @@ class AcademicianRuleFilter(admin.SimpleListFilter):
 class TalentAdmin(DomainAdmin):
     list_display = (
         "name", "gender", "employer", "title", "tier", "academy", "is_retired", "introduction_mode",
-        count_column("academician_workstations", _("academician workstations")),
+        "introduced_on", count_column("academician_workstations", _("academician workstations")),
     )
     list_filter = (
         AcademicianRuleFilter, "tier", "academy", "is_retired", "introduction_mode", "degree",
-        "title_level", "employer__division",
+        "title_level", "employer__division", "introduced_on",
     )
-    search_fields = ("name", "employer__name", "employer__aliases__name", "title", "research_fields")
-    date_hierarchy = "introduced_on"
+    # Only index-backed searches and sorts: the list must stay fast at a million talents
+    # (docs/scaling.md); no date_hierarchy, whose year list scans the whole table.
+    search_fields = ("name", "employer__name", "employer__aliases__name")
+    sortable_by = ("name", "introduced_on")
     list_select_related = ("employer", "tier")
     autocomplete_fields = ("employer", "tier", "citations")
     annotations = {"academician_workstations": active_academician_workstations()}
@@ -58,5 +60,5 @@ class TalentAdmin(DomainAdmin):
 
     def get_search_fields(self, request):
         # Finding a person by identity number or phone is only for users who may see them.
-        personal = [name for name in ("id_number", "phone") if name not in hidden_fields(request.user, Talent)]
+        personal = [f"={name}" for name in ("id_number", "phone") if name not in hidden_fields(request.user, Talent)]
         return (*self.search_fields, *personal)

@@ -1,5 +1,149 @@
-"""Admin integration of spreadsheet import and export."""
+"""Admin integration of spreadsheet import and export.
+
+SpreadsheetMixin extends django-import-export's ImportExportMixin: its URLs, buttons, permission
+checks (import_<model> / export_<model>) and export form stay; the import steps and the file
+writing are replaced by our engine (see engine.py for why: one validation pass, bulk writes, precise
+Chinese errors, stored plan instead of a temporary file).
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import IntegrityError
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from import_export.admin import ImportExportMixin
+from import_export.formats.base_formats import CSV, XLS, XLSX
+from import_export.forms import ExportForm
+
+from . import reading, service, writing
+from .columns import columns_for
+from .forms import ConfirmForm, SpreadsheetImportForm
+
+CHANGES_PER_PAGE = 50
+ERRORS_SHOWN = 200
 
 
-class SpreadsheetMixin:
-    pass
+class SpreadsheetMixin(ImportExportMixin):
+    import_formats = [XLSX, XLS, CSV]
+    export_formats = [XLSX, CSV]
+    # Format choice only: the columns are fixed so that an export can be imported again.
+    export_form_class = ExportForm
+    import_template_name = "registry/importing/import.html"
+
+    def get_urls(self):
+        info = self.get_model_info()
+        extra = [
+            path("import/template/", self.admin_site.admin_view(self.template_view),
+                 name="%s_%s_import_template" % info),
+            path("import/errors/<uuid:token>/", self.admin_site.admin_view(self.error_report_view),
+                 name="%s_%s_import_errors" % info),
+        ]
+        return extra + super().get_urls()
+
+    def import_action(self, request, **kwargs):
+        # Replaces DIE's dry-run import: validate once, store the plan, redirect to its preview.
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        if request.method == "GET" and request.GET.get("token"):
+            return self.preview_view(request, request.GET["token"])
+        form = SpreadsheetImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["import_file"]
+            try:
+                plan, header, rows = service.validate(
+                    self.model, upload.read(), upload.name, request.user, form.cleaned_data["create_missing"])
+            except reading.UnusableFile as error:
+                form.add_error("import_file", str(error))
+            else:
+                report = service.error_report(self.model, plan, header, rows, request.user) if plan.errors else None
+                pending = service.store(plan, request.user, upload.name, report)
+                return HttpResponseRedirect(f"{request.path}?token={pending.token}")
+        return self.render_import(request, {"form": form})
+
+    def preview_view(self, request, token):
+        pending = service.pending_for(token, request.user)
+        if pending is None or pending.model != self.model._meta.label:
+            messages.error(request, _("This import has expired or does not exist; upload the file again."))
+            return HttpResponseRedirect(reverse("admin:%s_%s_import" % self.get_model_info()))
+        plan = service.load_plan(pending)
+        page = Paginator(plan.changes, CHANGES_PER_PAGE).get_page(request.GET.get("page"))
+        context = {
+            "pending": pending,
+            "plan": plan,
+            "counts": plan.counts,
+            "page": page,
+            "errors": plan.errors[:ERRORS_SHOWN],
+            "more_errors": max(len(plan.errors) - ERRORS_SHOWN, 0),
+            "confirm_form": ConfirmForm(initial={"token": pending.token})
+            if plan.has_changes and not plan.errors else None,
+        }
+        return self.render_import(request, context)
+
+    def render_import(self, request, context):
+        info = self.get_model_info()
+        context.update(self.admin_site.each_context(request))
+        context.update({
+            "title": _("Import"),
+            "opts": self.model._meta,
+            "columns": columns_for(self.model),
+            "template_url": reverse("admin:%s_%s_import_template" % info),
+            "ttl_minutes": service.pending_ttl_minutes(),
+        })
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, [self.import_template_name], context)
+
+    def process_import(self, request, **kwargs):
+        # Applies the stored plan instead of re-importing the file a second time.
+        if request.method != "POST":
+            raise Http404
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        form = ConfirmForm(request.POST)
+        pending = service.pending_for(form.data.get("token"), request.user) if form.is_valid() else None
+        if pending is None or pending.model != self.model._meta.label:
+            messages.error(request, _("This import has expired or does not exist; upload the file again."))
+            return HttpResponseRedirect(reverse("admin:%s_%s_import" % self.get_model_info()))
+        if service.load_plan(pending).errors:
+            raise PermissionDenied
+        try:
+            result = service.confirm(pending, request.user, request.META.get("REMOTE_ADDR"))
+        except IntegrityError:
+            # Someone saved a conflicting record after the preview; nothing was written.
+            messages.error(request, _("The registry changed after the preview and nothing was imported; "
+                                      "upload the file again."))
+            return HttpResponseRedirect(reverse("admin:%s_%s_import" % self.get_model_info()))
+        messages.success(request, _("Import finished: %(new)d new, %(updated)d updated.") % result)
+        return HttpResponseRedirect(reverse("admin:%s_%s_changelist" % self.get_model_info()))
+
+    def template_view(self, request):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        name = _("%(model)s import template") % {"model": self.model._meta.verbose_name}
+        return attachment(writing.template_workbook(self.model), f"{name}.xlsx", writing.XLSX_TYPE)
+
+    def error_report_view(self, request, token):
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        pending = service.pending_for(token, request.user)
+        if pending is None or not pending.error_report:
+            raise Http404
+        name = _("errors in %(file)s") % {"file": pending.file_name.rsplit(".", 1)[0]}
+        return attachment(bytes(pending.error_report), f"{name}.xlsx", writing.XLSX_TYPE)
+
+    def _do_file_export(self, file_format, request, queryset, export_form=None):
+        # Our writer: Chinese headers, native cells, escaped formulas, blank personal data, audit.
+        kind = "csv" if file_format.get_extension() == "csv" else "xlsx"
+        name = f"{self.model._meta.verbose_name_plural}-{timezone.localdate():%Y%m%d}.{kind}"
+        data = service.export(queryset, request.user, kind, name, request.META.get("REMOTE_ADDR"))
+        return attachment(data, name, writing.CSV_TYPE if kind == "csv" else writing.XLSX_TYPE)
+
+
+def attachment(data: bytes, file_name: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, file_name)
+    return response

@@ -28,6 +28,9 @@ from .sources import Citation, Source
 from .talents import Talent
 from .transfer import Policy, Subsidy, TechContract, TechnologyBroker, TrainingBase, TransferAgency
 
+# The pending-import store lives with the import code that owns it.
+from registry.importing.models import PendingImport  # noqa: E402
+
 __all__ = [
     "AuditEvent",
     "Citation",
@@ -42,6 +45,7 @@ __all__ = [
     "Level",
     "NaturalKeyManager",
     "Organization",
+    "PendingImport",
     "OrganizationAlias",
     "Platform",
     "PlatformExpert",

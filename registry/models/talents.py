@@ -52,7 +52,7 @@ class Talent(CitedModel):
         FLEXIBLE = "flexible", _("flexible introduction")
         HOME_GROWN = "home_grown", _("home-grown")
 
-    name = models.CharField(_("name"), max_length=100, db_index=True)
+    name = models.CharField(_("full name"), max_length=100, db_index=True)
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     id_type = models.CharField(
@@ -98,6 +98,10 @@ class Talent(CitedModel):
         verbose_name_plural = _("talents")
         ordering = ["name", "id"]
         permissions = [("view_personal_data", _("Can view personal data of talents"))]
+        indexes = [
+            # Exact search by phone in the admin (for users allowed to see personal data).
+            models.Index(fields=["phone"], name="registry_talent_phone"),
+        ]
 
     def clean(self):
         if self.id_number is not None:

@@ -14,9 +14,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from registry.admin.base import RegistryAdmin
-from registry.models import AuditEvent, Commissioner, Organization, StaffScope, Talent
+from registry.models import AuditEvent, Commissioner, Organization, PendingImport, StaffScope, Talent
 
-NOT_MINE = {AuditEvent, StaffScope}  # the roles work: audit log admin, scope edited on the user page
+# Not records: the audit log (own admin), scopes (edited on the user page), pending imports (internal).
+NOT_MINE = {AuditEvent, StaffScope, PendingImport}
 
 
 def registry_models():

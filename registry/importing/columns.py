@@ -1,0 +1,141 @@
+"""Which columns a model's spreadsheet has, their Chinese headers and how each cell is read.
+
+Headers are the fields' verbose names in Chinese; on import the English field names are accepted
+too. Relations are written by natural key (see relations.py), choices by their Chinese label.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.core.validators import MaxLengthValidator
+from django.db import models
+from django.utils import translation
+from django.utils.functional import cached_property
+from django.utils.translation import gettext
+
+from . import values
+
+HEADER_LANGUAGE = "zh-hans"
+# Bookkeeping fields and source citations are not spreadsheet columns.
+SKIPPED_FIELDS = {"id", "created_at", "updated_at", "citations"}
+
+
+def in_chinese(text) -> str:
+    with translation.override(HEADER_LANGUAGE):
+        return str(text)
+
+
+@dataclass
+class Column:
+    """One spreadsheet column bound to a model field."""
+
+    field: models.Field
+    label: str = ""
+    choice_labels: dict = field(default_factory=dict)
+
+    def __post_init__(self):
+        # Plain attributes, not properties: they are read for every cell of large files.
+        model_field = self.field
+        self.name = model_field.name
+        self.attname = getattr(model_field, "attname", model_field.name)
+        self.is_fk = bool(model_field.many_to_one)
+        self.is_m2m = bool(model_field.many_to_many)
+        self.is_relation = self.is_fk or self.is_m2m
+        self.related_model = model_field.related_model
+        validators = list(getattr(model_field, "validators", ()))
+        # The length check runs on every text cell; done inline, the validator only words the error.
+        self.length_validator = next((v for v in validators if isinstance(v, MaxLengthValidator)), None)
+        self.validators = [v for v in validators if v is not self.length_validator]
+        self.parser = self.choose_parser()
+
+    @cached_property
+    def is_required(self) -> bool:
+        """A new record cannot be made without it (no default, not blank)."""
+        if self.is_m2m:
+            return False
+        return not self.field.blank and not self.field.has_default()
+
+    @cached_property
+    def choice_lookup(self) -> dict:
+        """Chinese label, English label and stored code of each choice, all mapping to the code."""
+        lookup = {}
+        for code, label in self.field.flatchoices:
+            lookup[str(code).lower()] = code
+            lookup[in_chinese(label).lower()] = code
+            with translation.override("en"):
+                lookup[str(label).lower()] = code
+        return lookup
+
+    def parse(self, raw):
+        """The Python value of a non-blank, non-relation cell; ValueError with a reason if invalid."""
+        return self.parser(raw)
+
+    def choose_parser(self):
+        # Chosen once per column: isinstance on field classes is slow (AutoField has a metaclass check).
+        model_field = self.field
+        if model_field.choices:
+            return self.parse_choice
+        for field_class, parser in PARSERS:
+            if isinstance(model_field, field_class):
+                return parser
+        return values.parse_text
+
+    def parse_choice(self, raw):
+        code = self.choice_lookup.get(values.parse_text(raw).lower())
+        if code is None:
+            raise ValueError(gettext("not one of the choices"))
+        return code
+
+    def render(self, value):
+        """A stored value as it goes into a cell (choice label, 是/否); relations are rendered elsewhere."""
+        if value is None:
+            return None
+        if self.choice_labels:
+            return self.choice_labels.get(value, value)
+        if isinstance(self.field, models.BooleanField):
+            return "是" if value else "否"
+        return value
+
+
+PARSERS = [
+    (models.BooleanField, values.parse_bool),
+    (models.DateField, values.parse_date),
+    (models.DecimalField, values.parse_decimal),
+    (models.FloatField, values.parse_float),
+    (models.IntegerField, values.parse_integer),
+]
+
+
+def columns_for(model) -> list[Column]:
+    """The model's spreadsheet columns in field order."""
+    columns = []
+    for model_field in model._meta.get_fields():
+        if model_field.auto_created or not model_field.concrete and not model_field.many_to_many:
+            continue
+        if model_field.name in SKIPPED_FIELDS or not getattr(model_field, "editable", True):
+            continue
+        if model_field.many_to_many and model_field.remote_field.through._meta.auto_created is False:
+            continue  # M2M through an explicit model is imported as that model's own sheet
+        column = Column(field=model_field, label=in_chinese(model_field.verbose_name))
+        if model_field.choices:
+            column.choice_labels = {code: in_chinese(label) for code, label in model_field.flatchoices}
+        columns.append(column)
+    # Inherited notes come first in field order but belong at the end of a sheet.
+    columns.sort(key=lambda column: column.name == "notes")
+    return columns
+
+
+def header_index(columns: list[Column]) -> dict[str, Column]:
+    """Every accepted header (Chinese label, English verbose name, field name) to its column."""
+    index = {}
+    for column in columns:
+        with translation.override("en"):
+            english = str(column.field.verbose_name)
+        for header in (column.name, english, column.label):
+            index[normalise_header(header)] = column
+    return index
+
+
+def normalise_header(text) -> str:
+    return values.half_width(str(text or "")).strip().lower().replace(" ", "").rstrip("*")

@@ -1,0 +1,37 @@
+"""Forms of the import pages."""
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+ACCEPTED_SUFFIXES = (".xlsx", ".xls", ".csv", ".txt")
+
+
+class SpreadsheetImportForm(forms.Form):
+    """The upload step: a spreadsheet and whether unknown organizations may be created."""
+
+    import_file = forms.FileField(
+        label=_("File to import"),
+        help_text=_("An Excel workbook (.xlsx, .xls) or a CSV file; the first row holds the column headers."),
+    )
+    create_missing = forms.BooleanField(
+        label=_("Create missing organizations"),
+        required=False,
+        help_text=_("Organizations named in the file but not yet registered are created (off: such rows are errors)."),
+    )
+
+    def clean_import_file(self):
+        upload = self.cleaned_data["import_file"]
+        if upload.size > settings.IMPORT_MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(limit)d MB.") % {"limit": settings.IMPORT_MAX_UPLOAD_BYTES // 2**20}
+            )
+        if not upload.name.lower().endswith(ACCEPTED_SUFFIXES):
+            raise forms.ValidationError(_("Upload an .xlsx, .xls or .csv file."))
+        return upload
+
+
+class ConfirmForm(forms.Form):
+    """The confirmation step names the stored, validated file."""
+
+    token = forms.UUIDField(widget=forms.HiddenInput)

@@ -1,0 +1,118 @@
+"""Foreign-key and many-to-many cells matched by natural key, with a few set-based queries.
+
+Organizations are found by name, alias or credit code; lookup tables by name or code; talents by
+identity number or "name / employer"; any other model by its NATURAL_KEY parts joined with " / ".
+"""
+
+from __future__ import annotations
+
+from registry.models import Organization, OrganizationAlias, Talent
+from registry.models.lookups import Lookup
+
+from . import values
+
+PART_SEPARATOR = " / "
+MANY_SEPARATORS = "；;、"
+MANY_JOIN = "；"
+CHUNK = 2000
+
+
+def chunks(items, size=CHUNK):
+    items = list(items)
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def display_paths(model) -> tuple[str, ...]:
+    """The lookup paths whose values, joined by " / ", name a record of `model` in a cell."""
+    if issubclass(model, Lookup) or model is Organization:
+        return ("name",)
+    return tuple(getattr(model, "NATURAL_KEY", ("pk",)))
+
+
+def join_parts(parts) -> str:
+    return PART_SEPARATOR.join("" if part is None else str(part) for part in parts).rstrip(" /")
+
+
+class Resolver:
+    """Turns cell texts into primary keys of `model`, loading all candidates at once."""
+
+    def __init__(self, model):
+        self.model = model
+        self.paths = display_paths(model)
+        self.found: dict[str, int] = {}
+        self.ambiguous: set[str] = set()
+        self._names = None
+
+    def load(self, texts: set[str]) -> None:
+        """Look up every text in `texts`; afterwards `pk_for` answers without queries."""
+        texts = {text for text in texts if text and text not in self.found}
+        self._names = None
+        if not texts:
+            return
+        for chunk in chunks(texts):
+            for text, pk in self.candidates(chunk):
+                if self.found.get(text, pk) != pk:
+                    self.ambiguous.add(text)
+                self.found[text] = pk
+
+    def names(self) -> dict:
+        """pk -> the text that named it in the file."""
+        if self._names is None:
+            self._names = {pk: text for text, pk in self.found.items()}
+        return self._names
+
+    def pk_for(self, text: str):
+        """The pk, None when unknown; raises ValueError when the name fits several records."""
+        if text in self.ambiguous:
+            raise LookupError(text)
+        return self.found.get(text)
+
+    def candidates(self, texts):
+        model = self.model
+        if model is Organization:
+            yield from model.objects.filter(name__in=texts).values_list("name", "pk")
+            yield from OrganizationAlias.objects.filter(name__in=texts).values_list("name", "organization_id")
+            codes = {values.half_width(text).upper(): text for text in texts}
+            for code, pk in model.objects.filter(credit_code__in=codes).values_list("credit_code", "pk"):
+                yield codes[code], pk
+            return
+        if issubclass(model, Lookup):
+            yield from model.objects.filter(name__in=texts).values_list("name", "pk")
+            if any(f.name == "code" for f in model._meta.fields):
+                yield from model.objects.filter(code__in=texts).values_list("code", "pk")
+            return
+        if model is Talent:
+            numbers = {values.half_width(text).upper(): text for text in texts}
+            for number, pk in model.objects.filter(id_number__in=numbers).values_list("id_number", "pk"):
+                yield numbers[number], pk
+        yield from self.by_parts(texts)
+
+    def by_parts(self, texts):
+        split = {text: tuple(part.strip() for part in text.split("/")) for text in texts}
+        first = {parts[0] for parts in split.values()}
+        wanted = {}
+        for text, parts in split.items():
+            wanted.setdefault(parts + ("",) * (len(self.paths) - len(parts)), []).append(text)
+        rows = self.model.objects.filter(**{self.paths[0] + "__in": first}).values_list("pk", *self.paths)
+        for pk, *parts in rows:
+            key = tuple("" if part is None else str(part) for part in parts)
+            for text in wanted.get(key, ()):
+                yield text, pk
+
+
+def display_map(model, pks) -> dict[int, str]:
+    """pk -> cell text for the given records of `model` (used for exports and previews)."""
+    paths = display_paths(model)
+    result = {}
+    for chunk in chunks(set(pks)):
+        for pk, *parts in model.objects.filter(pk__in=chunk).values_list("pk", *paths):
+            result[pk] = join_parts(parts)
+    return result
+
+
+def split_many(text: str) -> list[str]:
+    """The separate names of a many-to-many cell (separated by ；, ;, 、 or line breaks)."""
+    for separator in MANY_SEPARATORS:
+        text = text.replace(separator, "\n")
+    return [part.strip() for part in text.split("\n") if part.strip()]

@@ -1,0 +1,252 @@
+"""Writing spreadsheets: exports, import templates and error workbooks.
+
+Exports stream rows from one query per table (related names and many-to-many links are fetched in
+one query each, however many rows) into XlsxWriter in constant-memory mode, or into a CSV with a BOM
+so Excel shows Chinese. Text cells that start with a formula trigger are escaped; numbers and dates
+stay native cells. Templates and error workbooks are small and styled, so they use openpyxl.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime
+import decimal
+import io
+
+from django.db import models
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from registry import access
+
+from . import values, xlsx
+from .columns import Column, columns_for, normalise_header
+from .relations import MANY_JOIN, display_paths, join_parts
+
+FORMULA_TRIGGERS = values.FORMULA_TRIGGERS
+DATE_FORMAT = "yyyy-mm-dd"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_TYPE = "text/csv; charset=utf-8"
+# Drop-down lists longer than this would make Excel slow; the column sheet still lists the rule.
+MAX_DROPDOWN_ITEMS = 500
+
+
+def escape_formula(value):
+    """Text starting with = + - @ tab or CR gets a leading apostrophe so Excel will not run it."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def export_rows(queryset, user):
+    """(columns, header, rows) of `queryset` as cells; hidden personal fields are left blank."""
+    model = queryset.model
+    hidden = set(access.hidden_fields(user, model))
+    columns = columns_for(model)
+    queryset = access.scope_queryset(user, queryset).order_by(*model._meta.ordering or ["pk"])
+    plain = [c for c in columns if not c.is_m2m]
+    selects = ["pk"]
+    for column in plain:
+        if column.is_fk:
+            selects += [f"{column.name}__{path}" for path in display_paths(column.related_model)]
+        else:
+            selects.append(column.attname)
+    many = {c.name: many_names(queryset, c) for c in columns if c.is_m2m and c.name not in hidden}
+
+    def rows():
+        for record in queryset.values_list(*selects).iterator(chunk_size=2000):
+            position = 1
+            cells = []
+            for column in plain:
+                if column.is_fk:
+                    width = len(display_paths(column.related_model))
+                    value = join_parts(record[position:position + width]) or None
+                    position += width
+                else:
+                    value = column.render(record[position])
+                    position += 1
+                cells.append(None if column.name in hidden else value)
+            for column in columns:
+                if column.is_m2m:
+                    cells.append(None if column.name in hidden else MANY_JOIN.join(many[column.name].get(record[0], ())))
+            yield cells
+
+    ordered = plain + [c for c in columns if c.is_m2m]
+    return ordered, [c.label for c in ordered], rows()
+
+
+def many_names(queryset, column: Column) -> dict:
+    """owner pk -> names of its linked records, in one query for the whole export."""
+    through = column.field.remote_field.through
+    source = column.field.m2m_field_name()
+    target = column.field.m2m_reverse_field_name()
+    paths = [f"{target}__{path}" for path in display_paths(column.related_model)]
+    links = {}
+    rows = through.objects.filter(**{source + "__in": queryset.values("pk")}).values_list(source + "_id", *paths)
+    for owner, *parts in rows.order_by(source + "_id", *paths):
+        links.setdefault(owner, []).append(join_parts(parts))
+    return links
+
+
+def write_xlsx(header, rows, sheet_title="Sheet1") -> tuple[bytes, int]:
+    """An xlsx of `rows`, streamed; text escaped, numbers and dates native cells."""
+    output = io.BytesIO()
+    count = xlsx.write(output, header, rows, escape_formula, sheet_title)
+    return output.getvalue(), count
+
+
+def write_csv(header, rows) -> tuple[bytes, int]:
+    """A UTF-8 CSV with BOM (so Excel reads Chinese correctly); text cells escaped."""
+    output = io.StringIO()
+    writer = csv.writer(output)
+    writer.writerow(header)
+    count = 0
+    for count, row in enumerate(rows, start=1):
+        writer.writerow(["" if value is None else escape_formula(str(value)) for value in row])
+    return codecs.BOM_UTF8 + output.getvalue().encode("utf-8"), count
+
+
+def export_file(queryset, user, kind: str) -> tuple[bytes, int]:
+    """(file bytes, rows) of an xlsx or csv export of `queryset` for `user`."""
+    _columns, header, rows = export_rows(queryset, user)
+    if kind == "csv":
+        return write_csv(header, rows)
+    return write_xlsx(header, rows, str(queryset.model._meta.verbose_name_plural))
+
+
+# -- templates --------------------------------------------------------------------------------
+
+
+def choices_of(column: Column) -> list[str]:
+    """What a drop-down for the column offers: choice labels, 是/否, or names of lookup records."""
+    if column.choice_labels:
+        return list(column.choice_labels.values())
+    if isinstance(column.field, models.BooleanField):
+        return ["是", "否"]
+    if column.is_fk and column.related_model is not None:
+        from registry.models.lookups import Lookup
+
+        if issubclass(column.related_model, Lookup):
+            return list(column.related_model.objects.filter(is_active=True).values_list("name", flat=True)[:MAX_DROPDOWN_ITEMS])
+    return []
+
+
+def example_value(column: Column):
+    """A plausible value for the template's example row."""
+    options = choices_of(column)
+    if options:
+        return options[0]
+    model_field = column.field
+    checked = model_field.unique or len(model_field.validators) > int(bool(model_field.max_length))
+    if not column.is_required and (checked or column.is_relation):
+        return None  # left empty: a made-up code or name would not pass the import
+    if isinstance(model_field, models.DateField):
+        return datetime.date(2024, 1, 5)
+    if isinstance(model_field, (models.IntegerField, models.DecimalField, models.FloatField)):
+        return 1
+    if column.is_fk or column.is_m2m:
+        return _("(name of an existing %(model)s)") % {"model": column.related_model._meta.verbose_name}
+    return _("(text)")
+
+
+def describe_column(column: Column) -> str:
+    model_field = column.field
+    if column.choice_labels or isinstance(model_field, models.BooleanField):
+        rule = _("one of: %(values)s") % {"values": "、".join(choices_of(column))}
+    elif isinstance(model_field, models.DateField):
+        rule = _("a date such as 2024-01-05, 2024/1/5 or 2024年1月5日")
+    elif isinstance(model_field, (models.IntegerField, models.DecimalField, models.FloatField)):
+        rule = _("a number")
+    elif column.is_m2m:
+        rule = _("names of %(model)s separated by ；") % {"model": column.related_model._meta.verbose_name_plural}
+    elif column.is_fk:
+        rule = _("an existing %(model)s by %(key)s") % {
+            "model": column.related_model._meta.verbose_name, "key": key_description(column.related_model)}
+    else:
+        rule = _("text of at most %(length)d characters") % {"length": model_field.max_length} \
+            if model_field.max_length else _("text")
+    return rule
+
+
+def key_description(model) -> str:
+    from registry.models import Organization, Talent
+    from registry.models.lookups import Lookup
+
+    if model is Organization:
+        return _("name, alias or credit code")
+    if model is Talent:
+        return _("identity number, or “name / employer”")
+    if issubclass(model, Lookup):
+        return _("name or code")
+    return " / ".join(str(model._meta.get_field(p.split("__")[0]).verbose_name) for p in display_paths(model))
+
+
+def template_workbook(model) -> bytes:
+    """An import template: headers, one example row, drop-downs, and a sheet explaining each column."""
+    columns = columns_for(model)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = str(model._meta.verbose_name_plural)[:31]
+    guide = workbook.create_sheet(_("columns"))
+    lists = workbook.create_sheet(_("lists"))
+    required = PatternFill("solid", fgColor="FFE699")
+    sheet.append([c.label for c in columns])
+    sheet.append([example_value(c) for c in columns])
+    for position, column in enumerate(columns, start=1):
+        letter = get_column_letter(position)
+        sheet.column_dimensions[letter].width = 18
+        header = sheet.cell(row=1, column=position)
+        header.font = Font(bold=True)
+        if column.is_required:
+            header.fill = required
+        if isinstance(column.field, models.DateField):
+            sheet.cell(row=2, column=position).number_format = DATE_FORMAT
+        options = choices_of(column)
+        if options:
+            for index, option in enumerate(options, start=1):
+                lists.cell(row=index, column=position, value=option)
+            area = f"'{lists.title}'!${letter}$1:${letter}${len(options)}"
+            validation = DataValidation(type="list", formula1=area, allow_blank=True, showErrorMessage=True,
+                                        errorTitle=column.label, error=_("Choose a value from the list."))
+            sheet.add_data_validation(validation)
+            validation.add(f"{letter}2:{letter}5000")
+    lists.sheet_state = "hidden"
+    guide.append([_("column"), _("required"), _("what to write"), _("field name")])
+    for column in columns:
+        guide.append([column.label, "是" if column.is_required else "否", describe_column(column), column.name])
+    for letter, width in zip("ABCD", (18, 8, 60, 20)):
+        guide.column_dimensions[letter].width = width
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
+
+
+ERROR_COLUMN = "错误"
+
+
+def error_workbook(header, rows, errors, hidden_columns=()) -> bytes:
+    """The rejected rows as uploaded plus an error column, so staff fix them and upload again.
+
+    The import ignores the error column, so the corrected workbook can be uploaded as it is.
+    """
+    by_row: dict[int, list[str]] = {}
+    for error in errors:
+        by_row.setdefault(error.row, []).append(str(error))
+    hidden_positions = {i for i, title in enumerate(header) if normalise_header(title) in hidden_columns}
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("errors"))
+    sheet.append([str(title) for title in header] + [ERROR_COLUMN])
+    if 1 in by_row:
+        sheet.append([""] * len(header) + ["；".join(by_row.pop(1))])
+    for number in sorted(by_row):
+        original = list(rows[number - 2]) if 0 <= number - 2 < len(rows) else []
+        original += [""] * (len(header) - len(original))
+        cells = ["" if i in hidden_positions else escape_formula(cell) for i, cell in enumerate(original)]
+        sheet.append(cells[:len(header)] + ["；".join(by_row[number])])
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()
