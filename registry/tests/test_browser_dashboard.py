@@ -18,6 +18,7 @@ class DashboardFlowTests(BrowserTestCase):
         self.log_in("chief", "browser-Test-pass-2026")
         page = self.page
         page.wait_for_selector(".registry-dashboard")
+        self.snap("dashboard-top", full_page=False)
         self.snap("dashboard")
 
         charts = page.locator(".registry-dashboard svg")
