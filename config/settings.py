@@ -58,6 +58,8 @@ ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    # First, so that its templates (admin/base_site.html, ...) override the admin's own.
+    "registry",
     "registry.apps.RegistryAdminConfig",  # django.contrib.admin with the dashboard site
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -68,7 +70,6 @@ INSTALLED_APPS = [
     "import_export",
     "simple_history",
     "axes",
-    "registry",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.apps import apps
+from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -110,4 +111,8 @@ def sync_roles(using="default") -> None:
 
 def sync_roles_after_migrate(sender, using="default", **kwargs) -> None:
     """post_migrate handler: keep permissions and groups in line with ROLES."""
+    # The registry comes first in INSTALLED_APPS, so its post_migrate runs before the other apps'
+    # default permissions are made: make them all now (idempotent) before handing them out.
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0, using=using)
     sync_roles(using)
