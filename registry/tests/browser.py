@@ -32,8 +32,8 @@ CHROMIUM_FLAGS = [
 ]
 
 # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are still
-# synchronous and safe, so Django's async-safety guard is switched off for browser tests only.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# synchronous and safe, so Django's async-safety guard is switched off while browser tests run.
+ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
 
 
 def find_chromium() -> str | None:
@@ -75,6 +75,7 @@ class BrowserTestCase(StaticLiveServerTestCase):
         except ImportError:
             skip_or_fail("Playwright for Python is not installed (requirements-dev.txt).")
         super().setUpClass()
+        os.environ[ASYNC_UNSAFE] = "true"
         cls.playwright = sync_playwright().start()
         cls.browser = cls.playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
 
@@ -82,6 +83,7 @@ class BrowserTestCase(StaticLiveServerTestCase):
     def tearDownClass(cls):
         cls.browser.close()
         cls.playwright.stop()
+        os.environ.pop(ASYNC_UNSAFE, None)
         super().tearDownClass()
 
     def setUp(self):
