@@ -110,7 +110,7 @@ def talent_rows(size, tiers):
                f"139{index:08d}", "新材料"]
 
 
-HEADER = ["名称", "性别", "证件号码", "工作单位", "人才类别", "已退休", "引进日期", "电话", "专业领域"]
+HEADER = ["姓名", "性别", "证件号码", "工作单位", "人才类别", "已退休", "引进日期", "电话", "专业领域"]
 DIE_HEADER = ["name", "gender", "id_number", "employer", "tier", "is_retired", "introduced_on", "phone", "research_fields"]
 
 
