@@ -60,5 +60,6 @@ class TalentAdmin(DomainAdmin):
 
     def get_search_fields(self, request):
         # Finding a person by identity number or phone is only for users who may see them.
-        personal = [f"={name}" for name in ("id_number", "phone") if name not in hidden_fields(request.user, Talent)]
+        # Exact values only: the unique and phone B-tree indexes serve `__exact` (not `=`, i.e. iexact).
+        personal = [f"{name}__exact" for name in ("id_number", "phone") if name not in hidden_fields(request.user, Talent)]
         return (*self.search_fields, *personal)

@@ -13,8 +13,7 @@ scale_migration = importlib.import_module("registry.migrations.0006_scale_indexe
 
 EXPECTED_INDEXES = {
     "registry_talent": {
-        "registry_talent_name_trgm", "registry_talent_name_grams", "registry_talent_id_number_trgm",
-        "registry_talent_id_number_grams", "registry_talent_name_id", "registry_talent_introduced_id",
+        "registry_talent_name_trgm", "registry_talent_name_grams", "registry_talent_name_id", "registry_talent_introduced_id",
         "registry_talent_tier_name_id", "registry_talent_degree_name_id",
     },
     "registry_organization": {"registry_organization_name_trgm", "registry_organization_name_grams"},
