@@ -46,44 +46,44 @@ class Policy(CitedModel):
         return self.title
 
 
-class TransferAgency(CitedModel):
-    """A recognised technology-transfer service agency (技术转移服务机构)."""
+class Recognition(CitedModel):
+    """An organization recognised in a role at a level on a date (agency, training base)."""
 
     NATURAL_KEY = ("organization__name",)
+
+    level = models.CharField(_("level"), max_length=20, choices=Level.choices)
+    recognised_on = models.DateField(_("recognised on"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["organization__name"]
+
+    def __str__(self):
+        return str(self.organization)
+
+
+class TransferAgency(Recognition):
+    """A recognised technology-transfer service agency (技术转移服务机构)."""
 
     organization = models.OneToOneField(
         Organization, models.PROTECT, verbose_name=_("organization"), related_name="transfer_agency"
     )
-    level = models.CharField(_("level"), max_length=20, choices=Level.choices)
-    recognised_on = models.DateField(_("recognised on"), null=True, blank=True)
 
-    class Meta:
+    class Meta(Recognition.Meta):
         verbose_name = _("technology-transfer agency")
         verbose_name_plural = _("technology-transfer agencies")
-        ordering = ["organization__name"]
-
-    def __str__(self):
-        return str(self.organization)
 
 
-class TrainingBase(CitedModel):
+class TrainingBase(Recognition):
     """A recognised training base for technology-transfer professionals (技术转移人才培养基地)."""
-
-    NATURAL_KEY = ("organization__name",)
 
     organization = models.OneToOneField(
         Organization, models.PROTECT, verbose_name=_("organization"), related_name="training_base"
     )
-    level = models.CharField(_("level"), max_length=20, choices=Level.choices)
-    recognised_on = models.DateField(_("recognised on"), null=True, blank=True)
 
-    class Meta:
+    class Meta(Recognition.Meta):
         verbose_name = _("technology-transfer training base")
         verbose_name_plural = _("technology-transfer training bases")
-        ordering = ["organization__name"]
-
-    def __str__(self):
-        return str(self.organization)
 
 
 class TechnologyBroker(CitedModel):
