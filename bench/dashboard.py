@@ -85,53 +85,107 @@ class SeriesFill:
         with self.cursor() as cursor:
             cursor.execute("SELECT setseed(%s)", [1 / (self.seed + 1)])
         organizations = max(talents // 200, 100)
-        self.insert(m.Organization, organizations, {
-            "name": "'单位' || g", "kind": self.pick(["enterprise"] * 4 + ["university", "institute"]),
-            "division_id": self.pick_ids(m.Division, 0.1), "zone_id": self.pick_ids(m.DevelopmentZone, 0.6),
-            "cluster_id": self.pick_ids(m.IndustryCluster, 0.3),
-        })
+        self.insert(
+            m.Organization,
+            organizations,
+            {
+                "name": "'单位' || g",
+                "kind": self.pick(["enterprise"] * 4 + ["university", "institute"]),
+                "division_id": self.pick_ids(m.Division, 0.1),
+                "zone_id": self.pick_ids(m.DevelopmentZone, 0.6),
+                "cluster_id": self.pick_ids(m.IndustryCluster, 0.3),
+            },
+        )
         org = self.pick_ids(m.Organization, 0.05)
-        self.insert(m.Talent, talents, {
-            "name": "'人才' || g", "employer_id": org, "tier_id": self.pick_ids(m.TalentTier, 0.7),
-            "introduction_mode": self.pick(["full_time", "flexible", "home_grown", ""]),
-            "introduced_on": self.day(0.3),
-        })
-        self.insert(m.TechContract, contracts, {
-            "title": "'合同' || g", "contract_type_id": self.pick_ids(m.ContractType, 0),
-            "contract_amount": "round((random() * 5000000)::numeric, 2)",
-            "transaction_amount": "round((random() * 1000000)::numeric, 2)", "signed_on": self.day(0.05),
-        })
+        self.insert(
+            m.Talent,
+            talents,
+            {
+                "name": "'人才' || g",
+                "employer_id": org,
+                "tier_id": self.pick_ids(m.TalentTier, 0.7),
+                "introduction_mode": self.pick(["full_time", "flexible", "home_grown", ""]),
+                "introduced_on": self.day(0.3),
+            },
+        )
+        self.insert(
+            m.TechContract,
+            contracts,
+            {
+                "title": "'合同' || g",
+                "contract_type_id": self.pick_ids(m.ContractType, 0),
+                "contract_amount": "round((random() * 5000000)::numeric, 2)",
+                "transaction_amount": "round((random() * 1000000)::numeric, 2)",
+                "signed_on": self.day(0.05),
+            },
+        )
         talent = self.pick_ids(m.Talent, 0)
-        self.insert(m.Commissioner, max(talents // 50, 10), {
-            "talent_id": talent, "kind": self.pick(["agricultural", "enterprise", "three_regions"]),
-            "status": "'active'", "term_start": self.day(0.2),
-        })
-        self.insert(m.Workstation, 500, {
-            "name": "'工作站' || g", "host_id": org,
-            "kind": self.pick(["enterprise_commissioner", "commissioner_expert", "academician_expert"]),
-        })
+        self.insert(
+            m.Commissioner,
+            max(talents // 50, 10),
+            {
+                "talent_id": talent,
+                "kind": self.pick(["agricultural", "enterprise", "three_regions"]),
+                "status": "'active'",
+                "term_start": self.day(0.2),
+            },
+        )
+        self.insert(
+            m.Workstation,
+            500,
+            {
+                "name": "'工作站' || g",
+                "host_id": org,
+                "kind": self.pick(["enterprise_commissioner", "commissioner_expert", "academician_expert"]),
+            },
+        )
         self.insert(m.CommissionerTeam, 60, {"name": "'特派团' || g"})
-        self.insert(m.Platform, 400, {
-            "name": "'平台' || g", "host_id": org, "status": "'operating'",
-            "kind": self.pick([k for k, _ in m.Platform.Kind.choices]),
-            "level": self.pick([k for k, _ in m.Level.choices] + [""]),
-        })
-        self.insert(m.Project, 2000, {
-            "title": "'项目' || g", "kind": self.pick([k for k, _ in m.Project.Kind.choices]),
-            "status": self.pick([k for k, _ in m.Project.Status.choices]),
-        })
-        self.insert(m.Qualification, organizations // 2, {
-            "organization_id": "(SELECT min(id) FROM registry_organization) + g - 1",
-            "kind_id": self.pick_ids(m.QualificationKind, 0), "status": "'valid'", "number": "g::text",
-        })
-        self.insert(m.TransferAgency, 100, {
-            "organization_id": "(SELECT min(id) FROM registry_organization) + g - 1",
-            "level": self.pick([k for k, _ in m.Level.choices]),
-        })
-        self.insert(m.TechnologyBroker, 3000, {
-            "talent_id": "(SELECT min(id) FROM registry_talent) + g - 1",
-            "level": self.pick(["junior", "intermediate", "senior"]),
-        })
+        self.insert(
+            m.Platform,
+            400,
+            {
+                "name": "'平台' || g",
+                "host_id": org,
+                "status": "'operating'",
+                "kind": self.pick([k for k, _ in m.Platform.Kind.choices]),
+                "level": self.pick([k for k, _ in m.Level.choices] + [""]),
+            },
+        )
+        self.insert(
+            m.Project,
+            2000,
+            {
+                "title": "'项目' || g",
+                "kind": self.pick([k for k, _ in m.Project.Kind.choices]),
+                "status": self.pick([k for k, _ in m.Project.Status.choices]),
+            },
+        )
+        self.insert(
+            m.Qualification,
+            organizations // 2,
+            {
+                "organization_id": "(SELECT min(id) FROM registry_organization) + g - 1",
+                "kind_id": self.pick_ids(m.QualificationKind, 0),
+                "status": "'valid'",
+                "number": "g::text",
+            },
+        )
+        self.insert(
+            m.TransferAgency,
+            100,
+            {
+                "organization_id": "(SELECT min(id) FROM registry_organization) + g - 1",
+                "level": self.pick([k for k, _ in m.Level.choices]),
+            },
+        )
+        self.insert(
+            m.TechnologyBroker,
+            3000,
+            {
+                "talent_id": "(SELECT min(id) FROM registry_talent) + g - 1",
+                "level": self.pick(["junior", "intermediate", "senior"]),
+            },
+        )
 
     @staticmethod
     def cursor():
@@ -229,8 +283,10 @@ def time_index(runs: int):
     for label, data in (("recounted (?refresh=1)", {"refresh": 1}), ("cached figures", None)):
         median, p95, queries = _timed(client, reverse("admin:index"), runs, data)
         verdict = "OK" if median <= TARGET_MS else "SLOWER THAN TARGET"
-        print(f"admin index, {label}: median {median:.0f} ms, p95 {p95:.0f} ms, {queries} queries "
-              f"({runs} runs; target {TARGET_MS} ms: {verdict})")
+        print(
+            f"admin index, {label}: median {median:.0f} ms, p95 {p95:.0f} ms, {queries} queries "
+            f"({runs} runs; target {TARGET_MS} ms: {verdict})"
+        )
     print(f"load average during the runs: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
 
 

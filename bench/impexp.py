@@ -30,8 +30,12 @@ WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
 
 def add_arguments(parser):
     parser.add_argument("--impexp-rows", default="10000,100000", help="talent rows per file (comma-separated)")
-    parser.add_argument("--impexp-baseline-max", type=int, default=10000,
-                        help="largest row count run through plain django-import-export (bigger: extrapolated)")
+    parser.add_argument(
+        "--impexp-baseline-max",
+        type=int,
+        default=10000,
+        help="largest row count run through plain django-import-export (bigger: extrapolated)",
+    )
     parser.add_argument("--impexp-databases", default="sqlite,postgresql", help="sqlite and/or postgresql")
 
 
@@ -72,15 +76,19 @@ def run(args):
             else:
                 continue
             ratio = base["seconds"] / ours["import"]["seconds"]
-            print(f"  => import {size} rows: ours {ours['import']['seconds']:.2f} s vs plain "
-                  f"{base['seconds']:.1f} s ({label_base}): {ratio:.0f}x faster")
+            print(
+                f"  => import {size} rows: ours {ours['import']['seconds']:.2f} s vs plain "
+                f"{base['seconds']:.1f} s ({label_base}): {ratio:.0f}x faster"
+            )
 
 
 def show(step, result):
     rate = result["rows"] / result["seconds"] if result["seconds"] else 0
     queries = result.get("queries", "")
-    print(f"{step:<44}{result['rows']:>8}{result['seconds']:>10.2f}{rate:>10.0f}{result['peak_mb']:>9.0f}{queries!s:>9}",
-          flush=True)
+    print(
+        f"{step:<44}{result['rows']:>8}{result['seconds']:>10.2f}{rate:>10.0f}{result['peak_mb']:>9.0f}{queries!s:>9}",
+        flush=True,
+    )
 
 
 def worker(task, url, **options):
@@ -105,13 +113,31 @@ def id_number(index: int) -> str:
 
 def talent_rows(size, tiers):
     for index in range(size):
-        yield [f"人才{index:06d}", "男" if index % 2 else "女", id_number(index), f"测试单位{index % ORGANIZATIONS:04d}",
-               tiers[index % len(tiers)], "否", datetime.date(2020, 1, 1) + datetime.timedelta(days=index % 1500),
-               f"139{index:08d}", "新材料"]
+        yield [
+            f"人才{index:06d}",
+            "男" if index % 2 else "女",
+            id_number(index),
+            f"测试单位{index % ORGANIZATIONS:04d}",
+            tiers[index % len(tiers)],
+            "否",
+            datetime.date(2020, 1, 1) + datetime.timedelta(days=index % 1500),
+            f"139{index:08d}",
+            "新材料",
+        ]
 
 
 HEADER = ["姓名", "性别", "证件号码", "工作单位", "人才类别", "已退休", "引进日期", "电话", "专业领域"]
-DIE_HEADER = ["name", "gender", "id_number", "employer", "tier", "is_retired", "introduced_on", "phone", "research_fields"]
+DIE_HEADER = [
+    "name",
+    "gender",
+    "id_number",
+    "employer",
+    "tier",
+    "is_retired",
+    "introduced_on",
+    "phone",
+    "research_fields",
+]
 
 
 def write_xlsx(path, header, rows):
@@ -153,7 +179,8 @@ def task_setup():
     Talent.history.all().delete()
     Talent.objects.all().delete()
     Organization.objects.bulk_create(
-        [Organization(name=f"测试单位{i:04d}") for i in range(ORGANIZATIONS)], ignore_conflicts=True)
+        [Organization(name=f"测试单位{i:04d}") for i in range(ORGANIZATIONS)], ignore_conflicts=True
+    )
     get_user_model().objects.filter(username="bench").delete()
     get_user_model().objects.create_superuser("bench", None, None)
     return {}

@@ -38,11 +38,16 @@ def add_arguments(parser):
     group.add_argument("--scale-requests", type=int, default=100, help="requests per URL (after warm-up)")
     group.add_argument("--scale-seconds", type=float, default=60, help="time limit per URL")
     group.add_argument("--scale-workers", type=int, default=2, help="gunicorn workers")
-    group.add_argument("--scale-think", type=float, default=0,
-                       help="seconds each client waits between requests (0: back to back)")
-    group.add_argument("--scale-priority", type=int, default=0,
-                       help="as root, lower the nice value of gunicorn, PostgreSQL and the clients by this "
-                            "much, to approximate a dedicated machine when other jobs share the CPUs")
+    group.add_argument(
+        "--scale-think", type=float, default=0, help="seconds each client waits between requests (0: back to back)"
+    )
+    group.add_argument(
+        "--scale-priority",
+        type=int,
+        default=0,
+        help="as root, lower the nice value of gunicorn, PostgreSQL and the clients by this "
+        "much, to approximate a dedicated machine when other jobs share the CPUs",
+    )
 
 
 def run(args):
@@ -58,8 +63,10 @@ def run(args):
     if Talent.objects.count() < args.scale_talents:
         started = time.monotonic()
         call_command("seed_scale", talents=args.scale_talents, contracts=args.scale_contracts, seed=args.scale_seed)
-        print(f"scale: seeded {args.scale_talents} talents, {args.scale_contracts} contracts "
-              f"in {time.monotonic() - started:.0f} s")
+        print(
+            f"scale: seeded {args.scale_talents} talents, {args.scale_contracts} contracts "
+            f"in {time.monotonic() - started:.0f} s"
+        )
     user = bench_superuser()
     urls = bench_urls(user)
     print_query_counts_and_plans(urls, user)
@@ -202,15 +209,29 @@ class gunicorn:
     def __enter__(self) -> "gunicorn":
         self.port = free_port()
         environment = dict(
-            os.environ, DEBUG="0", ALLOWED_HOSTS="127.0.0.1", SECURE_SSL_REDIRECT="0",
-            SESSION_COOKIE_SECURE="0", CSRF_COOKIE_SECURE="0", STATIC_MANIFEST="0",
+            os.environ,
+            DEBUG="0",
+            ALLOWED_HOSTS="127.0.0.1",
+            SECURE_SSL_REDIRECT="0",
+            SESSION_COOKIE_SECURE="0",
+            CSRF_COOKIE_SECURE="0",
+            STATIC_MANIFEST="0",
             SECRET_KEY=os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
         )
         executable = Path(sys.executable).with_name("gunicorn")
         self.process = subprocess.Popen(
-            [str(executable), "bench.scale_site:application", "-w", str(self.workers),
-             "-b", f"127.0.0.1:{self.port}", "--log-level", "warning"],
-            cwd=ROOT, env=environment,
+            [
+                str(executable),
+                "bench.scale_site:application",
+                "-w",
+                str(self.workers),
+                "-b",
+                f"127.0.0.1:{self.port}",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=environment,
         )
         wait_until_up(self.port, self.process)
         return self
@@ -331,16 +352,20 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def print_results(results: dict[str, list[float]], alone: dict[str, list[float]], args):
-    print(f"\nscale: {args.scale_talents} talents, {args.scale_contracts} contracts; gunicorn "
-          f"{args.scale_workers} workers; {args.scale_clients} concurrent clients, think time "
-          f"{args.scale_think} s; {args.scale_requests} requests per URL; {os.cpu_count()} CPUs, "
-          "load average %.1f %.1f %.1f" % os.getloadavg())
+    print(
+        f"\nscale: {args.scale_talents} talents, {args.scale_contracts} contracts; gunicorn "
+        f"{args.scale_workers} workers; {args.scale_clients} concurrent clients, think time "
+        f"{args.scale_think} s; {args.scale_requests} requests per URL; {os.cpu_count()} CPUs, "
+        "load average %.1f %.1f %.1f" % os.getloadavg()
+    )
     print(f"  {'URL':28} {'alone p50':>9} {'n':>4} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
     failed = []
     for name, latencies in results.items():
         p95 = percentile(latencies, 0.95)
-        print(f"  {name:28} {statistics.median(alone[name]):9.0f} {len(latencies):4} "
-              f"{statistics.median(latencies):8.0f} {p95:8.0f} {max(latencies):8.0f}")
+        print(
+            f"  {name:28} {statistics.median(alone[name]):9.0f} {len(latencies):4} "
+            f"{statistics.median(latencies):8.0f} {p95:8.0f} {max(latencies):8.0f}"
+        )
         if p95 >= TARGET_P95_MS:
             failed.append(name)
     verdict = "all under" if not failed else "OVER for " + ", ".join(failed) + ";"

@@ -49,9 +49,7 @@ DEBUG = envbool("DEBUG", False)
 SECRET_KEY = env("SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured(
-            "SECRET_KEY is required when DEBUG is off (make run sets a development key)."
-        )
+        raise ImproperlyConfigured("SECRET_KEY is required when DEBUG is off (make run sets a development key).")
     SECRET_KEY = "django-insecure-development-only-key"  # noqa: S105 - DEBUG only
 
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")

@@ -1,4 +1,5 @@
 """URL routes: the admin (at ADMIN_URL), language switching and a health check."""
+
 from django.conf import settings
 from django.contrib import admin
 from django.http import HttpResponse

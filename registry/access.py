@@ -45,7 +45,7 @@ def mask(value) -> str:
         return f"{local[:1]}***@{domain}"
     start = 4 if len(text) >= 15 else 3 if len(text) >= 7 else 0
     end = 4 if len(text) >= 8 else 0
-    return text[:start] + "*" * (len(text) - start - end) + text[len(text) - end:]
+    return text[:start] + "*" * (len(text) - start - end) + text[len(text) - end :]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 Bureau staff get Chinese by default even on an English browser; English is chosen explicitly
 through Django's set_language view, which stores the choice in the language cookie.
 """
+
 from django.conf import settings
 from django.utils import translation
 

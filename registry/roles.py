@@ -65,11 +65,7 @@ ACCOUNT_MODELS = (("auth", "user"), ("auth", "group"), ("registry", "staffscope"
 
 def record_models() -> list:
     """The registry's record models (lookup tables included), not history or security tables."""
-    return [
-        model
-        for model in apps.get_app_config("registry").get_models()
-        if issubclass(model, RegistryModel)
-    ]
+    return [model for model in apps.get_app_config("registry").get_models() if issubclass(model, RegistryModel)]
 
 
 def ensure_spreadsheet_permissions(using="default") -> None:

@@ -65,8 +65,10 @@ def throwaway_cluster(pg_bin: str):
             as_server_user(
                 [
                     os.path.join(pg_bin, "initdb"),
-                    "-D", data,
-                    "-U", "postgres",
+                    "-D",
+                    data,
+                    "-U",
+                    "postgres",
                     "--auth=trust",
                     "--encoding=UTF8",
                     "--locale=C.UTF-8",
@@ -84,10 +86,14 @@ def throwaway_cluster(pg_bin: str):
             as_server_user(
                 [
                     os.path.join(pg_bin, "pg_ctl"),
-                    "-D", data,
-                    "-l", os.path.join(root, "server.log"),
-                    "-o", options,
-                    "-w", "start",
+                    "-D",
+                    data,
+                    "-l",
+                    os.path.join(root, "server.log"),
+                    "-o",
+                    options,
+                    "-w",
+                    "start",
                 ]
             ),
             cwd=root,

@@ -1,4 +1,5 @@
 """Admin screens of the registry, one module per domain (imported below to register them)."""
+
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 

@@ -39,8 +39,11 @@ def touches_personal_field(model, path: str) -> bool:
 def replace_hidden(names, hidden):
     """Field names (possibly grouped in tuples, as in fieldsets) with hidden ones masked."""
     return [
-        replace_hidden(name, hidden) if isinstance(name, (list, tuple))
-        else masked_name(name) if name in hidden else name
+        replace_hidden(name, hidden)
+        if isinstance(name, (list, tuple))
+        else masked_name(name)
+        if name in hidden
+        else name
         for name in names
     ]
 
@@ -65,12 +68,9 @@ class DistrictScopeForm:
         if not access.in_scope(self.scope_user, self.instance, values=cleaned_data):
             model = self._meta.model
             paths = access.DISTRICT_PATHS.get(model._meta.model_name, ())
-            labels = dict.fromkeys(
-                str(model._meta.get_field(path.split("__")[0]).verbose_name) for path in paths
-            )
+            labels = dict.fromkeys(str(model._meta.get_field(path.split("__")[0]).verbose_name) for path in paths)
             raise ValidationError(
-                _("This record is outside your districts (%(districts)s): choose a %(fields)s "
-                  "of your districts."),
+                _("This record is outside your districts (%(districts)s): choose a %(fields)s of your districts."),
                 code="out_of_scope",
                 params={"districts": access.district_names(self.scope_user), "fields": "/".join(labels)},
             )
@@ -170,8 +170,7 @@ class AccessMixin:
         if not hidden:
             return fieldsets
         return [
-            (title, {**options, "fields": replace_hidden(options["fields"], hidden)})
-            for title, options in fieldsets
+            (title, {**options, "fields": replace_hidden(options["fields"], hidden)}) for title, options in fieldsets
         ]
 
     # Masked changelist columns (not sortable, so the order reveals nothing either).
@@ -190,7 +189,8 @@ class AccessMixin:
         if access.can_view_personal_data(request.user):
             return filters
         return [
-            item for item in filters
+            item
+            for item in filters
             if not touches_personal_field(self.model, item[0] if isinstance(item, tuple) else str(item))
         ]
 

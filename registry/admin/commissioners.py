@@ -26,7 +26,11 @@ class WorkstationMemberInline(DomainInline):
 @admin.register(Workstation)
 class WorkstationAdmin(DomainAdmin):
     list_display = (
-        "name", "kind", "host", "filing_level", "filed_on",
+        "name",
+        "kind",
+        "host",
+        "filing_level",
+        "filed_on",
         count_column("member_count", _("members")),
     )
     list_filter = ("kind", "filing_level", "host__division")
@@ -66,7 +70,9 @@ class WorkstationMemberAdmin(DomainAdmin):
 @admin.register(CommissionerTeam)
 class CommissionerTeamAdmin(DomainAdmin):
     list_display = (
-        "name", "leader", "service_area",
+        "name",
+        "leader",
+        "service_area",
         count_column("member_count", _("members")),
         count_column("commissioner_count", _("commissioners")),
     )
@@ -93,25 +99,45 @@ class CommissionerAssessmentInline(DomainInline):
 @admin.register(Commissioner)
 class CommissionerAdmin(DomainAdmin):
     list_display = (
-        "__str__", "kind", "dispatching_unit", "workstation", "team", "service_field",
-        "term_start", "term_end", "status",
+        "__str__",
+        "kind",
+        "dispatching_unit",
+        "workstation",
+        "team",
+        "service_field",
+        "term_start",
+        "term_end",
+        "status",
     )
     list_filter = ("kind", "status", "service_divisions", "assessments__grade", "assessments__year")
     search_fields = (
-        "talent__name", "organization__name", "organization__credit_code", "dispatching_unit__name",
-        "service_field", "service_places",
+        "talent__name",
+        "organization__name",
+        "organization__credit_code",
+        "dispatching_unit__name",
+        "service_field",
+        "service_places",
     )
     date_hierarchy = "term_start"
     list_select_related = ("talent", "organization", "dispatching_unit", "workstation", "team")
     autocomplete_fields = (
-        "talent", "organization", "dispatching_unit", "workstation", "team", "service_divisions", "citations",
+        "talent",
+        "organization",
+        "dispatching_unit",
+        "workstation",
+        "team",
+        "service_divisions",
+        "citations",
     )
     inlines = (CommissionerAssessmentInline,)
     fieldsets = (
-        (_("Commissioner"), {
-            "fields": ("kind", "talent", "organization", "status"),
-            "description": _("A person for every kind except legal-person commissioners, which are organizations."),
-        }),
+        (
+            _("Commissioner"),
+            {
+                "fields": ("kind", "talent", "organization", "status"),
+                "description": _("A person for every kind except legal-person commissioners, which are organizations."),
+            },
+        ),
         (_("Assignment"), {"fields": ("dispatching_unit", "workstation", "team", ("term_start", "term_end"))}),
         (_("Service"), {"fields": ("service_field", "service_divisions", "service_places")}),
         SOURCES_FIELDSET,
@@ -131,8 +157,15 @@ class CommissionerAssessmentAdmin(DomainAdmin):
 @admin.register(ServiceRecord)
 class ServiceRecordAdmin(DomainAdmin):
     list_display = (
-        "title", "kind", "commissioner", "workstation", "team", "started_on", "place",
-        "people_trained", "enterprises_served",
+        "title",
+        "kind",
+        "commissioner",
+        "workstation",
+        "team",
+        "started_on",
+        "place",
+        "people_trained",
+        "enterprises_served",
     )
     list_filter = ("kind", "commissioner__kind", "workstation__kind")
     search_fields = ("title", "place", "outcomes", "commissioner__talent__name", "workstation__name", "team__name")
@@ -141,16 +174,24 @@ class ServiceRecordAdmin(DomainAdmin):
     autocomplete_fields = ("commissioner", "workstation", "team", "served_organizations", "citations")
     fieldsets = (
         (None, {"fields": ("title", "kind")}),
-        (_("Provided by"), {
-            "fields": ("commissioner", "workstation", "team"),
-            "description": _("At least one of commissioner, workstation or team."),
-        }),
+        (
+            _("Provided by"),
+            {
+                "fields": ("commissioner", "workstation", "team"),
+                "description": _("At least one of commissioner, workstation or team."),
+            },
+        ),
         (_("When and where"), {"fields": (("started_on", "ended_on"), "place", "served_organizations")}),
-        (_("Figures reported"), {
-            "fields": (
-                ("people_trained", "sessions"), ("varieties_introduced", "techniques_introduced"),
-                ("problems_solved", "enterprises_served"), "outcomes",
-            ),
-        }),
+        (
+            _("Figures reported"),
+            {
+                "fields": (
+                    ("people_trained", "sessions"),
+                    ("varieties_introduced", "techniques_introduced"),
+                    ("problems_solved", "enterprises_served"),
+                    "outcomes",
+                ),
+            },
+        ),
         SOURCES_FIELDSET,
     )

@@ -27,7 +27,12 @@ class QualificationInline(DomainInline):
 @admin.register(Organization)
 class OrganizationAdmin(DomainAdmin):
     list_display = (
-        "name", "kind", "credit_code", "division", "zone", "cluster",
+        "name",
+        "kind",
+        "credit_code",
+        "division",
+        "zone",
+        "cluster",
         count_column("qualification_count", _("qualifications")),
     )
     list_filter = ("kind", "division", "zone", "cluster")

@@ -205,7 +205,9 @@ class FastChangelistMixin:
         label = format_html(gettext(ACTION_CHECKBOX_LABEL), str(obj))
         return format_html(
             '<input type="checkbox" name="{}" value="{}" class="action-select" aria-label="{}">',
-            helpers.ACTION_CHECKBOX_NAME, str(obj.pk), label,
+            helpers.ACTION_CHECKBOX_NAME,
+            str(obj.pk),
+            label,
         )
 
     # Replaces Django's single OR over all search fields (no index can serve it) on PostgreSQL.

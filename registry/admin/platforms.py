@@ -23,7 +23,12 @@ class PlatformExpertInline(DomainInline):
 @admin.register(Platform)
 class PlatformAdmin(DomainAdmin):
     list_display = (
-        "name", "kind", "level", "status", "host", "opened_on",
+        "name",
+        "kind",
+        "level",
+        "status",
+        "host",
+        "opened_on",
         count_column("member_count", _("member organizations")),
         count_column("expert_count", _("experts")),
     )

@@ -22,12 +22,21 @@ class ProjectTargetInline(DomainInline):
 @admin.register(Project)
 class ProjectAdmin(DomainAdmin):
     list_display = (
-        "title", "kind", "field", "problem_owner", "started_on", "status",
+        "title",
+        "kind",
+        "field",
+        "problem_owner",
+        "started_on",
+        "status",
         count_column("partner_count", _("partners")),
     )
     list_filter = ("kind", "status", "problem_owner__division")
     search_fields = (
-        "title", "field", "problem_owner__name", "partners__organization__name", "partners__talent__name",
+        "title",
+        "field",
+        "problem_owner__name",
+        "partners__organization__name",
+        "partners__talent__name",
     )
     date_hierarchy = "started_on"
     list_select_related = ("problem_owner",)

@@ -16,7 +16,14 @@ class CitationInline(DomainInline):
 
 @admin.register(Source)
 class SourceAdmin(DomainAdmin):
-    list_display = ("key", "title", "publication", "author", "published_on", count_column("citation_count", _("citations")))
+    list_display = (
+        "key",
+        "title",
+        "publication",
+        "author",
+        "published_on",
+        count_column("citation_count", _("citations")),
+    )
     list_filter = ("publication",)
     search_fields = ("key", "title", "publication", "author")
     date_hierarchy = "published_on"

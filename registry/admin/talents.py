@@ -26,12 +26,27 @@ class AcademicianRuleFilter(admin.SimpleListFilter):
 @admin.register(Talent)
 class TalentAdmin(DomainAdmin):
     list_display = (
-        "name", "gender", "employer", "title", "tier", "academy", "is_retired", "introduction_mode",
-        "introduced_on", count_column("academician_workstations", _("academician workstations")),
+        "name",
+        "gender",
+        "employer",
+        "title",
+        "tier",
+        "academy",
+        "is_retired",
+        "introduction_mode",
+        "introduced_on",
+        count_column("academician_workstations", _("academician workstations")),
     )
     list_filter = (
-        AcademicianRuleFilter, "tier", "academy", "is_retired", "introduction_mode", "degree",
-        "title_level", "employer__division", "introduced_on",
+        AcademicianRuleFilter,
+        "tier",
+        "academy",
+        "is_retired",
+        "introduction_mode",
+        "degree",
+        "title_level",
+        "employer__division",
+        "introduced_on",
     )
     # Only index-backed searches and sorts: the list must stay fast at a million talents
     # (docs/scaling.md); no date_hierarchy, whose year list scans the whole table.
@@ -42,13 +57,25 @@ class TalentAdmin(DomainAdmin):
     annotations = {"academician_workstations": active_academician_workstations()}
     fieldsets = (
         (_("Identity"), {"fields": ("name", "gender", "birth_date", "id_type", "id_number", "nationality")}),
-        (_("Education and work"), {
-            "fields": ("degree", ("title", "title_level"), "employer", "position", "research_fields",
-                       "previous_affiliation"),
-        }),
-        (_("Talent status"), {
-            "fields": ("tier", ("academy", "is_retired"), ("introduction_mode", "introduced_on"), "honours"),
-        }),
+        (
+            _("Education and work"),
+            {
+                "fields": (
+                    "degree",
+                    ("title", "title_level"),
+                    "employer",
+                    "position",
+                    "research_fields",
+                    "previous_affiliation",
+                ),
+            },
+        ),
+        (
+            _("Talent status"),
+            {
+                "fields": ("tier", ("academy", "is_retired"), ("introduction_mode", "introduced_on"), "honours"),
+            },
+        ),
         (_("Contact"), {"fields": ("phone", "email")}),
         SOURCES_FIELDSET,
     )
@@ -61,5 +88,7 @@ class TalentAdmin(DomainAdmin):
     def get_search_fields(self, request):
         # Finding a person by identity number or phone is only for users who may see them.
         # Exact values only: the unique and phone B-tree indexes serve `__exact` (not `=`, i.e. iexact).
-        personal = [f"{name}__exact" for name in ("id_number", "phone") if name not in hidden_fields(request.user, Talent)]
+        personal = [
+            f"{name}__exact" for name in ("id_number", "phone") if name not in hidden_fields(request.user, Talent)
+        ]
         return (*self.search_fields, *personal)

@@ -54,12 +54,23 @@ class TrainingBaseAdmin(RecognitionAdmin):
 
 @admin.register(TechnologyBroker)
 class TechnologyBrokerAdmin(DomainAdmin):
-    list_display = ("talent", "level", "agency", "certificate_number", "certificate_issuer", "certified_on", "training_base")
+    list_display = (
+        "talent",
+        "level",
+        "agency",
+        "certificate_number",
+        "certificate_issuer",
+        "certified_on",
+        "training_base",
+    )
     list_filter = ("level",)
     search_fields = ("talent__name", "certificate_number", "agency__organization__name", "talent__employer__name")
     date_hierarchy = "certified_on"
     list_select_related = (
-        "talent", "agency__organization", "certificate_issuer", "training_base__organization",
+        "talent",
+        "agency__organization",
+        "certificate_issuer",
+        "training_base__organization",
     )
     autocomplete_fields = ("talent", "agency", "certificate_issuer", "training_base", "citations")
     fieldsets = (
@@ -72,8 +83,15 @@ class TechnologyBrokerAdmin(DomainAdmin):
 @admin.register(TechContract)
 class TechContractAdmin(DomainAdmin):
     list_display = (
-        "title", "registration_number", "contract_type", "buyer_names", "seller_names",
-        "contract_amount", "transaction_amount", "signed_on", "registered_on",
+        "title",
+        "registration_number",
+        "contract_type",
+        "buyer_names",
+        "seller_names",
+        "contract_amount",
+        "transaction_amount",
+        "signed_on",
+        "registered_on",
     )
     # No date_hierarchy: its list of years scans the whole table (docs/scaling.md).
     list_filter = ("contract_type", "signed_on", "registered_on")
@@ -110,10 +128,13 @@ class SubsidyAdmin(DomainAdmin):
     autocomplete_fields = ("talent", "organization", "policy", "contracts", "citations")
     fieldsets = (
         (None, {"fields": ("title", "kind", "policy", "year", "amount")}),
-        (_("Recipient"), {
-            "fields": ("talent", "organization"),
-            "description": _("A person, an organization or both."),
-        }),
+        (
+            _("Recipient"),
+            {
+                "fields": ("talent", "organization"),
+                "description": _("A person, an organization or both."),
+            },
+        ),
         (_("Linked contracts"), {"fields": ("contracts",)}),
         SOURCES_FIELDSET,
     )

@@ -38,10 +38,14 @@ class SpreadsheetMixin(ImportExportMixin):
     def get_urls(self):
         info = self.get_model_info()
         extra = [
-            path("import/template/", self.admin_site.admin_view(self.template_view),
-                 name="%s_%s_import_template" % info),
-            path("import/errors/<uuid:token>/", self.admin_site.admin_view(self.error_report_view),
-                 name="%s_%s_import_errors" % info),
+            path(
+                "import/template/", self.admin_site.admin_view(self.template_view), name="%s_%s_import_template" % info
+            ),
+            path(
+                "import/errors/<uuid:token>/",
+                self.admin_site.admin_view(self.error_report_view),
+                name="%s_%s_import_errors" % info,
+            ),
         ]
         return extra + super().get_urls()
 
@@ -56,7 +60,8 @@ class SpreadsheetMixin(ImportExportMixin):
             upload = form.cleaned_data["import_file"]
             try:
                 plan, header, rows = service.validate(
-                    self.model, upload.read(), upload.name, request.user, form.cleaned_data["create_missing"])
+                    self.model, upload.read(), upload.name, request.user, form.cleaned_data["create_missing"]
+                )
             except reading.UnusableFile as error:
                 form.add_error("import_file", str(error))
             else:
@@ -80,20 +85,23 @@ class SpreadsheetMixin(ImportExportMixin):
             "errors": plan.errors[:ERRORS_SHOWN],
             "more_errors": max(len(plan.errors) - ERRORS_SHOWN, 0),
             "confirm_form": ConfirmForm(initial={"token": pending.token})
-            if plan.has_changes and not plan.errors else None,
+            if plan.has_changes and not plan.errors
+            else None,
         }
         return self.render_import(request, context)
 
     def render_import(self, request, context):
         info = self.get_model_info()
         context.update(self.admin_site.each_context(request))
-        context.update({
-            "title": _("Import"),
-            "opts": self.model._meta,
-            "columns": columns_for(self.model),
-            "template_url": reverse("admin:%s_%s_import_template" % info),
-            "ttl_minutes": service.pending_ttl_minutes(),
-        })
+        context.update(
+            {
+                "title": _("Import"),
+                "opts": self.model._meta,
+                "columns": columns_for(self.model),
+                "template_url": reverse("admin:%s_%s_import_template" % info),
+                "ttl_minutes": service.pending_ttl_minutes(),
+            }
+        )
         request.current_app = self.admin_site.name
         return TemplateResponse(request, [self.import_template_name], context)
 
@@ -114,8 +122,9 @@ class SpreadsheetMixin(ImportExportMixin):
             result = service.confirm(pending, request.user, request.META.get("REMOTE_ADDR"))
         except IntegrityError:
             # Someone saved a conflicting record after the preview; nothing was written.
-            messages.error(request, _("The registry changed after the preview and nothing was imported; "
-                                      "upload the file again."))
+            messages.error(
+                request, _("The registry changed after the preview and nothing was imported; upload the file again.")
+            )
             return HttpResponseRedirect(reverse("admin:%s_%s_import" % self.get_model_info()))
         messages.success(request, _("Import finished: %(new)d new, %(updated)d updated.") % result)
         return HttpResponseRedirect(reverse("admin:%s_%s_changelist" % self.get_model_info()))

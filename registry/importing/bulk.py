@@ -57,7 +57,7 @@ def insert_rows(model, fields, rows, returning=False) -> list | None:
     pks = []
     with connection.cursor() as cursor:
         for start in range(0, len(rows), per_batch):
-            batch = prepared(rows[start:start + per_batch], fields, connection)
+            batch = prepared(rows[start : start + per_batch], fields, connection)
             sql = f"INSERT INTO {table} ({names}) VALUES {', '.join([placeholder] * len(batch))}{suffix}"
             cursor.execute(sql, [value for row in batch for value in row])
             if returning:
@@ -72,15 +72,19 @@ def copy_rows(connection, model, fields, rows, returning):
     pks = None
     with connection.cursor() as cursor:
         if returning:
-            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                           [meta.db_table, meta.pk.column, len(rows)])
+            cursor.execute(
+                "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+                [meta.db_table, meta.pk.column, len(rows)],
+            )
             pks = [pk for (pk,) in cursor.fetchall()]
             fields = [meta.pk] + list(fields)
             rows = ([pk, *row] for pk, row in zip(pks, rows))
         names = ", ".join(quote(f.column) for f in fields)
         # The driver's own cursor does COPY; Django's wrapper turns its errors into IntegrityError etc.
-        with connection.wrap_database_errors, cursor.cursor.copy(
-                f"COPY {quote(meta.db_table)} ({names}) FROM STDIN") as copy:
+        with (
+            connection.wrap_database_errors,
+            cursor.cursor.copy(f"COPY {quote(meta.db_table)} ({names}) FROM STDIN") as copy,
+        ):
             for row in rows:
                 copy.write_row(row)
     return pks
@@ -102,11 +106,18 @@ def insert_history(model, records, history_type, user_pk, reason, when) -> None:
     """One historical row per record (a dict of attname -> value incl. the pk), in bulk."""
     history_model = model.history.model
     fields = [f for f in history_model._meta.concrete_fields if f.attname != "history_id"]
-    extra = {"history_type": history_type, "history_user_id": user_pk, "history_change_reason": reason,
-             "history_date": when}
+    extra = {
+        "history_type": history_type,
+        "history_user_id": user_pk,
+        "history_change_reason": reason,
+        "history_date": when,
+    }
     defaults = {f.attname: f.get_default() for f in fields}
     rows = []
     for record in records:
-        rows.append(tuple(extra[f.attname] if f.attname in extra else record.get(f.attname, defaults[f.attname])
-                          for f in fields))
+        rows.append(
+            tuple(
+                extra[f.attname] if f.attname in extra else record.get(f.attname, defaults[f.attname]) for f in fields
+            )
+        )
     insert_rows(history_model, fields, rows)

@@ -77,17 +77,34 @@ class Plan:
     @property
     def counts(self) -> dict:
         error_rows = len({error.row for error in self.errors})
-        return {"new": len(self.creates), "updated": len(self.updates), "unchanged": self.unchanged,
-                "errors": error_rows, "rows": self.rows}
+        return {
+            "new": len(self.creates),
+            "updated": len(self.updates),
+            "unchanged": self.unchanged,
+            "errors": error_rows,
+            "rows": self.rows,
+        }
 
     @property
     def has_changes(self) -> bool:
         return bool(self.creates or self.updates)
 
     def to_json(self) -> str:
-        data = {key: getattr(self, key) for key in (
-            "model_label", "fields", "creates", "updates", "many", "new_organizations", "unchanged",
-            "changes", "rows", "ignored")}
+        data = {
+            key: getattr(self, key)
+            for key in (
+                "model_label",
+                "fields",
+                "creates",
+                "updates",
+                "many",
+                "new_organizations",
+                "unchanged",
+                "changes",
+                "rows",
+                "ignored",
+            )
+        }
         data["errors"] = [[e.row, e.column, e.value, e.message] for e in self.errors]
         return json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, separators=(",", ":"))
 
@@ -102,8 +119,11 @@ class Plan:
     def restore_types(self) -> None:
         """JSON turned dates and decimals into strings; turn them back."""
         model = self.model
-        typed = [(index, model._meta.get_field(name)) for index, name in enumerate(self.fields)
-                 if isinstance(model._meta.get_field(name), (models.DateField, models.DecimalField))]
+        typed = [
+            (index, model._meta.get_field(name))
+            for index, name in enumerate(self.fields)
+            if isinstance(model._meta.get_field(name), (models.DateField, models.DecimalField))
+        ]
         for row in self.creates + [update[1] for update in self.updates]:
             for index, model_field in typed:
                 if isinstance(row[index], str):
@@ -190,8 +210,12 @@ class Importer:
                 continue
             key = tuple(hashable(cleaned.get(name)) for name in key_names)
             if key in seen_keys:
-                self.error(number, "", self.key_text(cleaned, key_names),
-                           _("the same record is already in row %(row)d") % {"row": seen_keys[key]})
+                self.error(
+                    number,
+                    "",
+                    self.key_text(cleaned, key_names),
+                    _("the same record is already in row %(row)d") % {"row": seen_keys[key]},
+                )
                 continue
             seen_keys[key] = number
             parsed.append((number, key, cleaned))
@@ -307,16 +331,20 @@ class Importer:
         try:
             pk = self.resolver(column.related_model).pk_for(text)
         except LookupError:
-            raise ValueError(_("“%(value)s” matches several %(model)s; write it more precisely") % {
-                "value": text, "model": column.related_model._meta.verbose_name_plural}) from None
+            raise ValueError(
+                _("“%(value)s” matches several %(model)s; write it more precisely")
+                % {"value": text, "model": column.related_model._meta.verbose_name_plural}
+            ) from None
         if pk is not None:
             return pk
         if self.create_missing and column.related_model is Organization:
             if text not in self.plan.new_organizations:
                 self.plan.new_organizations.append(text)
             return {"new": text}
-        raise ValueError(_("no %(model)s named “%(value)s” was found") % {
-            "model": column.related_model._meta.verbose_name, "value": text})
+        raise ValueError(
+            _("no %(model)s named “%(value)s” was found")
+            % {"model": column.related_model._meta.verbose_name, "value": text}
+        )
 
     # -- existing records ---------------------------------------------------------------------
 
@@ -396,8 +424,12 @@ class Importer:
             if value in (None, ""):
                 continue
             if value in seen[column.name]:
-                self.error(number, column.label, value, _("the same value is already in row %(row)d")
-                           % {"row": seen[column.name][value]})
+                self.error(
+                    number,
+                    column.label,
+                    value,
+                    _("the same value is already in row %(row)d") % {"row": seen[column.name][value]},
+                )
                 ok = False
                 continue
             seen[column.name][value] = number
@@ -467,7 +499,9 @@ class Importer:
         for column in many_changed:
             self.plan.many.append([-record["pk"], column.name, cleaned[column.name]])
         diffs = [[c.label, record[c.attname], cleaned[c.name]] for c in changed]
-        diffs += [[c.label, sorted(current_many.get((c.name, record["pk"]), ())), cleaned[c.name]] for c in many_changed]
+        diffs += [
+            [c.label, sorted(current_many.get((c.name, record["pk"]), ())), cleaned[c.name]] for c in many_changed
+        ]
         self.note_change(number, "update", cleaned, diffs)
 
     def validate_instance(self, number, instance, plain) -> bool:
@@ -543,14 +577,20 @@ def apply_plan(plan: Plan, user, file_name: str, ip_address=None) -> dict:
     creates = [resolved(row) + [now, now] for row in plan.creates]
     created_pks = bulk.insert_rows(model, fields + stamps, creates, returning=True)
     attnames = names + ["created_at", "updated_at"]
-    bulk.insert_history(model, (dict(zip(attnames, row), id=pk) for row, pk in zip(creates, created_pks)),
-                        "+", user_pk, reason, now)
+    bulk.insert_history(
+        model, (dict(zip(attnames, row), id=pk) for row, pk in zip(creates, created_pks)), "+", user_pk, reason, now
+    )
     apply_updates(model, plan.updates, fields, resolved, user_pk, reason, now)
     write_many(model, plan.many, created_pks)
     AuditEvent.objects.create(
-        kind=AuditEvent.Kind.IMPORT, user_id=user_pk, username=getattr(user, "username", "") or "",
-        ip_address=ip_address, model=meta.model_name, rows=len(creates) + len(plan.updates),
-        file_name=file_name[:255], detail=json.dumps(plan.counts),
+        kind=AuditEvent.Kind.IMPORT,
+        user_id=user_pk,
+        username=getattr(user, "username", "") or "",
+        ip_address=ip_address,
+        model=meta.model_name,
+        rows=len(creates) + len(plan.updates),
+        file_name=file_name[:255],
+        detail=json.dumps(plan.counts),
     )
     return {"new": len(creates), "updated": len(plan.updates)}
 
@@ -571,8 +611,11 @@ def apply_updates(model, updates, fields, resolved, user_pk, reason, now):
         positions = [names.index(name) for name in changed]
         columns = [fields[p] for p in positions] + [updated_at]
         bulk.update_rows(model, columns, [[row[p] for p in positions] + [now, pk] for pk, row in members])
-    records = (dict(zip(names, row), id=pk, created_at=created_at.get(pk), updated_at=now)
-               for members in groups.values() for pk, row in members)
+    records = (
+        dict(zip(names, row), id=pk, created_at=created_at.get(pk), updated_at=now)
+        for members in groups.values()
+        for pk, row in members
+    )
     bulk.insert_history(model, records, "~", user_pk, reason, now)
 
 
@@ -584,8 +627,18 @@ def create_organizations(names, user_pk, reason, now) -> dict[str, int]:
     fields = [meta.get_field(name) for name in ("name", "kind", "notes", "created_at", "updated_at")]
     rows = [[name, Organization.Kind.ENTERPRISE, "", now, now] for name in names]
     pks = bulk.insert_rows(Organization, fields, rows, returning=True)
-    records = [{"id": pk, "name": name, "kind": Organization.Kind.ENTERPRISE, "notes": "", "credit_code": None,
-                "created_at": now, "updated_at": now} for pk, name in zip(pks, names)]
+    records = [
+        {
+            "id": pk,
+            "name": name,
+            "kind": Organization.Kind.ENTERPRISE,
+            "notes": "",
+            "credit_code": None,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for pk, name in zip(pks, names)
+    ]
     bulk.insert_history(Organization, records, "+", user_pk, reason, now)
     return dict(zip(names, pks))
 

@@ -20,7 +20,7 @@ CHUNK = 2000
 def chunks(items, size=CHUNK):
     items = list(items)
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
 
 
 def display_paths(model) -> tuple[str, ...]:

@@ -37,8 +37,11 @@ def store(plan, user, file_name: str, report: bytes | None = None) -> PendingImp
     """Keep the validated plan until the user confirms it; old pending files are removed."""
     PendingImport.objects.expired().delete()
     return PendingImport.objects.create(
-        user=user, model=plan.model_label, file_name=file_name[:255],
-        plan=zlib.compress(plan.to_json().encode("utf-8"), 1), error_report=report,
+        user=user,
+        model=plan.model_label,
+        file_name=file_name[:255],
+        plan=zlib.compress(plan.to_json().encode("utf-8"), 1),
+        error_report=report,
     )
 
 
@@ -70,9 +73,13 @@ def export(queryset, user, kind: str, file_name: str, ip_address=None) -> bytes:
     """An export file of the user's visible records in `queryset`; logged as an AuditEvent."""
     data, rows = writing.export_file(queryset, user, kind)
     AuditEvent.objects.create(
-        kind=AuditEvent.Kind.EXPORT, user=user if getattr(user, "pk", None) else None,
-        username=getattr(user, "username", "") or "", ip_address=ip_address,
-        model=queryset.model._meta.model_name, rows=rows, file_name=file_name[:255],
+        kind=AuditEvent.Kind.EXPORT,
+        user=user if getattr(user, "pk", None) else None,
+        username=getattr(user, "username", "") or "",
+        ip_address=ip_address,
+        model=queryset.model._meta.model_name,
+        rows=rows,
+        file_name=file_name[:255],
     )
     return data
 

@@ -16,9 +16,7 @@ from django.utils.translation import gettext as _
 EXCEL_EPOCH = datetime.date(1899, 12, 30)
 # Serials of the years 1900-2200; anything else is surely not a date.
 MAX_SERIAL = 110_000
-DATE_PATTERN = re.compile(
-    r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]0{1,2}:0{2}(?::0{2})?)?$"
-)
+DATE_PATTERN = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]0{1,2}:0{2}(?::0{2})?)?$")
 LONG_INTEGER_FLOAT = re.compile(r"^\d{6,}\.0+$")
 COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 NUMBER_PATTERN = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")

@@ -64,7 +64,7 @@ def export_rows(queryset, user):
             for column in plain:
                 if column.is_fk:
                     width = len(display_paths(column.related_model))
-                    value = join_parts(record[position:position + width]) or None
+                    value = join_parts(record[position : position + width]) or None
                     position += width
                 else:
                     value = column.render(record[position])
@@ -72,7 +72,9 @@ def export_rows(queryset, user):
                 cells.append(None if column.name in hidden else value)
             for column in columns:
                 if column.is_m2m:
-                    cells.append(None if column.name in hidden else MANY_JOIN.join(many[column.name].get(record[0], ())))
+                    cells.append(
+                        None if column.name in hidden else MANY_JOIN.join(many[column.name].get(record[0], ()))
+                    )
             yield cells
 
     ordered = plain + [c for c in columns if c.is_m2m]
@@ -131,7 +133,9 @@ def choices_of(column: Column) -> list[str]:
         from registry.models.lookups import Lookup
 
         if issubclass(column.related_model, Lookup):
-            return list(column.related_model.objects.filter(is_active=True).values_list("name", flat=True)[:MAX_DROPDOWN_ITEMS])
+            return list(
+                column.related_model.objects.filter(is_active=True).values_list("name", flat=True)[:MAX_DROPDOWN_ITEMS]
+            )
     return []
 
 
@@ -165,10 +169,15 @@ def describe_column(column: Column) -> str:
         rule = _("names of %(model)s separated by ；") % {"model": column.related_model._meta.verbose_name_plural}
     elif column.is_fk:
         rule = _("an existing %(model)s by %(key)s") % {
-            "model": column.related_model._meta.verbose_name, "key": key_description(column.related_model)}
+            "model": column.related_model._meta.verbose_name,
+            "key": key_description(column.related_model),
+        }
     else:
-        rule = _("text of at most %(length)d characters") % {"length": model_field.max_length} \
-            if model_field.max_length else _("text")
+        rule = (
+            _("text of at most %(length)d characters") % {"length": model_field.max_length}
+            if model_field.max_length
+            else _("text")
+        )
     return rule
 
 
@@ -210,8 +219,14 @@ def template_workbook(model) -> bytes:
             for index, option in enumerate(options, start=1):
                 lists.cell(row=index, column=position, value=option)
             area = f"'{lists.title}'!${letter}$1:${letter}${len(options)}"
-            validation = DataValidation(type="list", formula1=area, allow_blank=True, showErrorMessage=True,
-                                        errorTitle=column.label, error=_("Choose a value from the list."))
+            validation = DataValidation(
+                type="list",
+                formula1=area,
+                allow_blank=True,
+                showErrorMessage=True,
+                errorTitle=column.label,
+                error=_("Choose a value from the list."),
+            )
             sheet.add_data_validation(validation)
             validation.add(f"{letter}2:{letter}5000")
     lists.sheet_state = "hidden"
@@ -246,7 +261,7 @@ def error_workbook(header, rows, errors, hidden_columns=()) -> bytes:
         original = list(rows[number - 2]) if 0 <= number - 2 < len(rows) else []
         original += [""] * (len(header) - len(original))
         cells = ["" if i in hidden_positions else escape_formula(cell) for i, cell in enumerate(original)]
-        sheet.append(cells[:len(header)] + ["；".join(by_row[number])])
+        sheet.append(cells[: len(header)] + ["；".join(by_row[number])])
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()

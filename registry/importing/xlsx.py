@@ -104,25 +104,33 @@ def write(output, header, rows, escape_text, sheet_title="Sheet1") -> int:
         archive.writestr("_rels/.rels", ROOT_RELS)
         archive.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
         archive.writestr("xl/styles.xml", STYLES)
-        archive.writestr("xl/workbook.xml", (
-            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-            f'<sheets><sheet name="{escape(sheet_title[:31], {chr(34): "&quot;"})}" sheetId="1" r:id="rId1"/>'
-            "</sheets></workbook>"))
+        archive.writestr(
+            "xl/workbook.xml",
+            (
+                '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+                'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+                f'<sheets><sheet name="{escape(sheet_title[:31], {chr(34): "&quot;"})}" sheetId="1" r:id="rId1"/>'
+                "</sheets></workbook>"
+            ),
+        )
         with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
             sheet.write(
                 b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
                 b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
                 b'<cols><col min="1" max="' + str(len(letters)).encode() + b'" width="16" customWidth="1"/></cols>'
-                b"<sheetData>")
+                b"<sheetData>"
+            )
             titles = "".join(text_cell(f"{letters[i]}1", str(t), ' s="2"') for i, t in enumerate(header))
             sheet.write(f'<row r="1">{titles}</row>'.encode())
             buffer = []
             for count, row in enumerate(rows, start=1):
                 number = str(count + 1)
-                cells = "".join(cell(letters[i] + number, value, escape_text)
-                                for i, value in enumerate(row) if value is not None and value != "")
+                cells = "".join(
+                    cell(letters[i] + number, value, escape_text)
+                    for i, value in enumerate(row)
+                    if value is not None and value != ""
+                )
                 buffer.append(f'<row r="{number}">{cells}</row>')
                 if len(buffer) >= 1000:
                     sheet.write("".join(buffer).encode())

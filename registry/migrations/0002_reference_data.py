@@ -112,9 +112,7 @@ def load(apps, schema_editor):
     for order, (name, scheme) in enumerate(TIERS):
         Tier.objects.update_or_create(name=name, defaults=dict(scheme=scheme, sort_order=order))
     for order, (name, years) in enumerate(QUALIFICATION_KINDS):
-        QualificationKind.objects.update_or_create(
-            name=name, defaults=dict(validity_years=years, sort_order=order)
-        )
+        QualificationKind.objects.update_or_create(name=name, defaults=dict(validity_years=years, sort_order=order))
     for order, (name, parent) in enumerate(CONTRACT_TYPES):
         ContractType.objects.update_or_create(
             name=name,

@@ -4,18 +4,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0002_reference_data'),
+        ("registry", "0002_reference_data"),
     ]
 
     operations = [
         migrations.AddConstraint(
-            model_name='industrycluster',
-            constraint=models.CheckConstraint(condition=models.Q(('valid_until__isnull', True), ('valid_from__isnull', True), ('valid_until__gte', models.F('valid_from')), _connector='OR'), name='registry_industry_cluster_validity', violation_error_message='“Valid until” must not be before “valid from”.'),
+            model_name="industrycluster",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("valid_until__isnull", True),
+                    ("valid_from__isnull", True),
+                    ("valid_until__gte", models.F("valid_from")),
+                    _connector="OR",
+                ),
+                name="registry_industry_cluster_validity",
+                violation_error_message="“Valid until” must not be before “valid from”.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='policy',
-            constraint=models.CheckConstraint(condition=models.Q(('max_funding__isnull', True), ('max_funding__gte', 0), _connector='OR'), name='registry_policy_funding_not_negative', violation_error_message='The maximum funding must not be negative.'),
+            model_name="policy",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("max_funding__isnull", True), ("max_funding__gte", 0), _connector="OR"),
+                name="registry_policy_funding_not_negative",
+                violation_error_message="The maximum funding must not be negative.",
+            ),
         ),
     ]

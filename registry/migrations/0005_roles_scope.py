@@ -21,24 +21,34 @@ def delete_groups(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0004_dashboard_counts'),
+        ("registry", "0004_dashboard_counts"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='StaffScope',
+            name="StaffScope",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('divisions', models.ManyToManyField(blank=True, to='registry.division', verbose_name='divisions')),
-                ('user', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='registry_scope', to=settings.AUTH_USER_MODEL, verbose_name='user')),
-                ('zones', models.ManyToManyField(blank=True, to='registry.developmentzone', verbose_name='development zones')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("divisions", models.ManyToManyField(blank=True, to="registry.division", verbose_name="divisions")),
+                (
+                    "user",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="registry_scope",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
+                (
+                    "zones",
+                    models.ManyToManyField(blank=True, to="registry.developmentzone", verbose_name="development zones"),
+                ),
             ],
             options={
-                'verbose_name': 'district scope',
-                'verbose_name_plural': 'district scopes',
+                "verbose_name": "district scope",
+                "verbose_name_plural": "district scopes",
             },
         ),
         migrations.RunPython(create_groups, delete_groups),

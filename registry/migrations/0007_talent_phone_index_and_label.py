@@ -4,24 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0006_scale_indexes'),
+        ("registry", "0006_scale_indexes"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='historicaltalent',
-            name='name',
-            field=models.CharField(db_index=True, max_length=100, verbose_name='full name'),
+            model_name="historicaltalent",
+            name="name",
+            field=models.CharField(db_index=True, max_length=100, verbose_name="full name"),
         ),
         migrations.AlterField(
-            model_name='talent',
-            name='name',
-            field=models.CharField(db_index=True, max_length=100, verbose_name='full name'),
+            model_name="talent",
+            name="name",
+            field=models.CharField(db_index=True, max_length=100, verbose_name="full name"),
         ),
         migrations.AddIndex(
-            model_name='talent',
-            index=models.Index(fields=['phone'], name='registry_talent_phone'),
+            model_name="talent",
+            index=models.Index(fields=["phone"], name="registry_talent_phone"),
         ),
     ]

@@ -7,30 +7,34 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0007_talent_phone_index_and_label'),
+        ("registry", "0007_talent_phone_index_and_label"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='PendingImport',
+            name="PendingImport",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token', models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name='token')),
-                ('model', models.CharField(max_length=100, verbose_name='record type')),
-                ('file_name', models.CharField(max_length=255, verbose_name='file name')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('expires_at', models.DateTimeField(db_index=True, verbose_name='expires at')),
-                ('plan', models.BinaryField(verbose_name='validated plan')),
-                ('error_report', models.BinaryField(blank=True, null=True, verbose_name='error workbook')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL, verbose_name='user')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("token", models.UUIDField(default=uuid.uuid4, editable=False, unique=True, verbose_name="token")),
+                ("model", models.CharField(max_length=100, verbose_name="record type")),
+                ("file_name", models.CharField(max_length=255, verbose_name="file name")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="created at")),
+                ("expires_at", models.DateTimeField(db_index=True, verbose_name="expires at")),
+                ("plan", models.BinaryField(verbose_name="validated plan")),
+                ("error_report", models.BinaryField(blank=True, null=True, verbose_name="error workbook")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL, verbose_name="user"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'pending import',
-                'verbose_name_plural': 'pending imports',
-                'ordering': ['-created_at'],
+                "verbose_name": "pending import",
+                "verbose_name_plural": "pending imports",
+                "ordering": ["-created_at"],
             },
         ),
     ]

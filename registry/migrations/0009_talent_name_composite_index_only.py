@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('registry', '0008_impexp_pending'),
+        ("registry", "0008_impexp_pending"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='historicaltalent',
-            name='name',
-            field=models.CharField(max_length=100, verbose_name='full name'),
+            model_name="historicaltalent",
+            name="name",
+            field=models.CharField(max_length=100, verbose_name="full name"),
         ),
         migrations.AlterField(
-            model_name='talent',
-            name='name',
-            field=models.CharField(max_length=100, verbose_name='full name'),
+            model_name="talent",
+            name="name",
+            field=models.CharField(max_length=100, verbose_name="full name"),
         ),
     ]

@@ -33,8 +33,12 @@ class Workstation(CitedModel):
     name = models.CharField(_("name"), max_length=200, unique=True)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     host = models.ForeignKey(
-        Organization, models.PROTECT, verbose_name=_("host organization"), related_name="workstations",
-        null=True, blank=True,
+        Organization,
+        models.PROTECT,
+        verbose_name=_("host organization"),
+        related_name="workstations",
+        null=True,
+        blank=True,
     )
     filing_level = models.CharField(_("filing level"), max_length=20, choices=Level.choices, blank=True)
     filed_on = models.DateField(_("filed on"), null=True, blank=True)
@@ -101,9 +105,7 @@ class CommissionerTeam(CitedModel):
     leader = models.ForeignKey(
         Talent, models.PROTECT, verbose_name=_("leader"), null=True, blank=True, related_name="led_teams"
     )
-    members = models.ManyToManyField(
-        Talent, verbose_name=_("members"), blank=True, related_name="commissioner_teams"
-    )
+    members = models.ManyToManyField(Talent, verbose_name=_("members"), blank=True, related_name="commissioner_teams")
     service_area = models.CharField(_("service area"), max_length=200, blank=True)
     divisions = models.ManyToManyField(Division, verbose_name=_("divisions served"), blank=True)
 
@@ -154,11 +156,19 @@ class Commissioner(CitedModel):
         related_name="dispatched_commissioners",
     )
     workstation = models.ForeignKey(
-        Workstation, models.SET_NULL, verbose_name=_("workstation"), null=True, blank=True,
+        Workstation,
+        models.SET_NULL,
+        verbose_name=_("workstation"),
+        null=True,
+        blank=True,
         related_name="commissioners",
     )
     team = models.ForeignKey(
-        CommissionerTeam, models.SET_NULL, verbose_name=_("team"), null=True, blank=True,
+        CommissionerTeam,
+        models.SET_NULL,
+        verbose_name=_("team"),
+        null=True,
+        blank=True,
         related_name="commissioners",
     )
     service_field = models.CharField(_("service field"), max_length=200, blank=True)
@@ -179,7 +189,9 @@ class Commissioner(CitedModel):
                 condition=(models.Q(talent__isnull=False) & models.Q(organization__isnull=True))
                 | (models.Q(talent__isnull=True) & models.Q(organization__isnull=False)),
                 name="registry_commissioner_person_or_unit",
-                violation_error_message=_("A commissioner is either a person or a legal-person unit, not both or neither."),
+                violation_error_message=_(
+                    "A commissioner is either a person or a legal-person unit, not both or neither."
+                ),
             ),
             models.CheckConstraint(
                 condition=models.Q(term_end__isnull=True)
@@ -195,7 +207,13 @@ class Commissioner(CitedModel):
         if self.kind == self.Kind.LEGAL_PERSON and not self.organization_id:
             raise ValidationError({"organization": _("A legal-person commissioner needs a legal-person unit.")})
         if self.kind != self.Kind.LEGAL_PERSON and self.organization_id:
-            raise ValidationError({"kind": _("Only a legal-person commissioner is an organization; choose the kind “legal-person commissioner”.")})
+            raise ValidationError(
+                {
+                    "kind": _(
+                        "Only a legal-person commissioner is an organization; choose the kind “legal-person commissioner”."
+                    )
+                }
+            )
 
     def __str__(self):
         who = self.talent or self.organization
@@ -255,15 +273,27 @@ class ServiceRecord(CitedModel):
 
     title = models.CharField(_("title"), max_length=200)
     commissioner = models.ForeignKey(
-        Commissioner, models.PROTECT, verbose_name=_("commissioner"), null=True, blank=True,
+        Commissioner,
+        models.PROTECT,
+        verbose_name=_("commissioner"),
+        null=True,
+        blank=True,
         related_name="service_records",
     )
     workstation = models.ForeignKey(
-        Workstation, models.PROTECT, verbose_name=_("workstation"), null=True, blank=True,
+        Workstation,
+        models.PROTECT,
+        verbose_name=_("workstation"),
+        null=True,
+        blank=True,
         related_name="service_records",
     )
     team = models.ForeignKey(
-        CommissionerTeam, models.PROTECT, verbose_name=_("team"), null=True, blank=True,
+        CommissionerTeam,
+        models.PROTECT,
+        verbose_name=_("team"),
+        null=True,
+        blank=True,
         related_name="service_records",
     )
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)

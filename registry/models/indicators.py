@@ -42,7 +42,11 @@ class Indicator(CitedModel):
         help_text=_("Name of the registry count this figure is compared with on the dashboard."),
     )
     organization = models.ForeignKey(
-        Organization, models.SET_NULL, verbose_name=_("organization"), null=True, blank=True,
+        Organization,
+        models.SET_NULL,
+        verbose_name=_("organization"),
+        null=True,
+        blank=True,
         related_name="indicators",
     )
     platform = models.ForeignKey(

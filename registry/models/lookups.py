@@ -37,9 +37,7 @@ class Division(Lookup):
         PROVINCE = "province", _("province or region")
         OTHER = "other", _("other place")
 
-    code = models.CharField(
-        _("division code"), max_length=6, unique=True, validators=[validate_division_code]
-    )
+    code = models.CharField(_("division code"), max_length=6, unique=True, validators=[validate_division_code])
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.DISTRICT)
     in_hohhot = models.BooleanField(_("in Hohhot"), default=True)
 
@@ -58,9 +56,7 @@ class DevelopmentZone(Lookup):
         CITY = "city", _("city")
 
     level = models.CharField(_("level"), max_length=20, choices=Level.choices, blank=True)
-    division = models.ForeignKey(
-        Division, models.PROTECT, verbose_name=_("division"), null=True, blank=True
-    )
+    division = models.ForeignKey(Division, models.PROTECT, verbose_name=_("division"), null=True, blank=True)
 
     class Meta(Lookup.Meta):
         verbose_name = _("development zone")
@@ -87,7 +83,9 @@ class IndustryCluster(Lookup):
         ]
 
     def clean(self):
-        check_order(self.valid_from, self.valid_until, "valid_until", _("“Valid until” must not be before “valid from”."))
+        check_order(
+            self.valid_from, self.valid_until, "valid_until", _("“Valid until” must not be before “valid from”.")
+        )
 
 
 class TalentTier(Lookup):
@@ -118,9 +116,7 @@ class QualificationKind(Lookup):
 class ContractType(Lookup):
     """A technology-contract type (development, transfer, licence, consulting, service, ...)."""
 
-    parent = models.ForeignKey(
-        "self", models.PROTECT, verbose_name=_("parent type"), null=True, blank=True
-    )
+    parent = models.ForeignKey("self", models.PROTECT, verbose_name=_("parent type"), null=True, blank=True)
 
     class Meta(Lookup.Meta):
         verbose_name = _("contract type")

@@ -34,12 +34,8 @@ class Organization(CitedModel):
         unique=True,
         validators=[validate_credit_code],
     )
-    division = models.ForeignKey(
-        Division, models.PROTECT, verbose_name=_("division"), null=True, blank=True
-    )
-    zone = models.ForeignKey(
-        DevelopmentZone, models.PROTECT, verbose_name=_("development zone"), null=True, blank=True
-    )
+    division = models.ForeignKey(Division, models.PROTECT, verbose_name=_("division"), null=True, blank=True)
+    zone = models.ForeignKey(DevelopmentZone, models.PROTECT, verbose_name=_("development zone"), null=True, blank=True)
     cluster = models.ForeignKey(
         IndustryCluster, models.PROTECT, verbose_name=_("industry cluster"), null=True, blank=True
     )

@@ -34,12 +34,18 @@ class Platform(CitedModel):
     level = models.CharField(_("level"), max_length=20, choices=Level.choices, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPERATING)
     host = models.ForeignKey(
-        Organization, models.PROTECT, verbose_name=_("host organization"), null=True, blank=True,
+        Organization,
+        models.PROTECT,
+        verbose_name=_("host organization"),
+        null=True,
+        blank=True,
         related_name="hosted_platforms",
     )
     opened_on = models.DateField(_("opened on"), null=True, blank=True)
     member_organizations = models.ManyToManyField(
-        Organization, through="PlatformMember", verbose_name=_("member organizations"),
+        Organization,
+        through="PlatformMember",
+        verbose_name=_("member organizations"),
         related_name="platform_memberships",
     )
     experts = models.ManyToManyField(

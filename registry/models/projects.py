@@ -30,7 +30,11 @@ class Project(CitedModel):
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     field = models.CharField(_("field"), max_length=100, blank=True)
     problem_owner = models.ForeignKey(
-        Organization, models.PROTECT, verbose_name=_("problem owner"), null=True, blank=True,
+        Organization,
+        models.PROTECT,
+        verbose_name=_("problem owner"),
+        null=True,
+        blank=True,
         related_name="owned_projects",
     )
     started_on = models.DateField(_("started on"), null=True, blank=True)

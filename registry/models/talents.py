@@ -56,18 +56,12 @@ class Talent(CitedModel):
     name = models.CharField(_("full name"), max_length=100)
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
-    id_type = models.CharField(
-        _("identity document type"), max_length=20, choices=IdType.choices, blank=True
-    )
-    id_number = models.CharField(
-        _("identity document number"), max_length=30, null=True, blank=True, unique=True
-    )
+    id_type = models.CharField(_("identity document type"), max_length=20, choices=IdType.choices, blank=True)
+    id_number = models.CharField(_("identity document number"), max_length=30, null=True, blank=True, unique=True)
     nationality = models.CharField(_("nationality"), max_length=50, default="中国", blank=True)
     degree = models.CharField(_("degree"), max_length=20, choices=Degree.choices, blank=True)
     title = models.CharField(_("professional title"), max_length=100, blank=True)
-    title_level = models.CharField(
-        _("title level"), max_length=20, choices=TitleLevel.choices, blank=True
-    )
+    title_level = models.CharField(_("title level"), max_length=20, choices=TitleLevel.choices, blank=True)
     employer = models.ForeignKey(
         Organization,
         models.PROTECT,
@@ -78,12 +72,8 @@ class Talent(CitedModel):
     )
     position = models.CharField(_("position"), max_length=100, blank=True)
     research_fields = models.CharField(_("fields"), max_length=200, blank=True)
-    tier = models.ForeignKey(
-        TalentTier, models.PROTECT, verbose_name=_("talent tier"), null=True, blank=True
-    )
-    academy = models.CharField(
-        _("academician of"), max_length=20, choices=Academy.choices, blank=True
-    )
+    tier = models.ForeignKey(TalentTier, models.PROTECT, verbose_name=_("talent tier"), null=True, blank=True)
+    academy = models.CharField(_("academician of"), max_length=20, choices=Academy.choices, blank=True)
     is_retired = models.BooleanField(_("retired"), default=False)
     introduction_mode = models.CharField(
         _("introduction mode"), max_length=20, choices=IntroductionMode.choices, blank=True
@@ -107,7 +97,12 @@ class Talent(CitedModel):
     def clean(self):
         if self.id_number is not None:
             self.id_number = self.id_number.strip().upper() or None
-        if self.id_number and self.id_type in ("", self.IdType.RESIDENT, self.IdType.RESIDENCE_PERMIT, self.IdType.PERMANENT_RESIDENCE):
+        if self.id_number and self.id_type in (
+            "",
+            self.IdType.RESIDENT,
+            self.IdType.RESIDENCE_PERMIT,
+            self.IdType.PERMANENT_RESIDENCE,
+        ):
             self.id_type = self.id_type or self.IdType.RESIDENT
             try:
                 validate_id_number(self.id_number)
@@ -116,8 +111,10 @@ class Talent(CitedModel):
             birth = birth_date_from_id_number(self.id_number)
             if self.birth_date and self.birth_date != birth:
                 raise ValidationError(
-                    {"birth_date": _("The birth date does not match the identity number (%(date)s).")
-                     % {"date": birth.isoformat()}}
+                    {
+                        "birth_date": _("The birth date does not match the identity number (%(date)s).")
+                        % {"date": birth.isoformat()}
+                    }
                 )
             self.birth_date = birth
 

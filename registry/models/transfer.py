@@ -96,16 +96,18 @@ class TechnologyBroker(CitedModel):
         INTERMEDIATE = "intermediate", _("intermediate")
         SENIOR = "senior", _("senior")
 
-    talent = models.OneToOneField(
-        Talent, models.PROTECT, verbose_name=_("talent"), related_name="broker"
-    )
+    talent = models.OneToOneField(Talent, models.PROTECT, verbose_name=_("talent"), related_name="broker")
     agency = models.ForeignKey(
         TransferAgency, models.PROTECT, verbose_name=_("agency"), null=True, blank=True, related_name="brokers"
     )
     level = models.CharField(_("level"), max_length=20, choices=BrokerLevel.choices, blank=True)
     certificate_number = models.CharField(_("certificate number"), max_length=100, blank=True)
     certificate_issuer = models.ForeignKey(
-        Organization, models.PROTECT, verbose_name=_("certificate issuer"), null=True, blank=True,
+        Organization,
+        models.PROTECT,
+        verbose_name=_("certificate issuer"),
+        null=True,
+        blank=True,
         related_name="broker_certificates",
     )
     certified_on = models.DateField(_("certified on"), null=True, blank=True)
@@ -135,28 +137,22 @@ class TechContract(CitedModel):
 
     NATURAL_KEY = ("title", "signed_on")
 
-    registration_number = models.CharField(
-        _("registration number"), max_length=30, null=True, blank=True, unique=True
-    )
+    registration_number = models.CharField(_("registration number"), max_length=30, null=True, blank=True, unique=True)
     title = models.CharField(_("title"), max_length=300)
     contract_type = models.ForeignKey(ContractType, models.PROTECT, verbose_name=_("contract type"))
-    buyers = models.ManyToManyField(
-        Organization, verbose_name=_("buyers"), related_name="contracts_bought", blank=True
-    )
-    sellers = models.ManyToManyField(
-        Organization, verbose_name=_("sellers"), related_name="contracts_sold", blank=True
-    )
-    brokers = models.ManyToManyField(
-        TechnologyBroker, verbose_name=_("brokers"), related_name="contracts", blank=True
-    )
+    buyers = models.ManyToManyField(Organization, verbose_name=_("buyers"), related_name="contracts_bought", blank=True)
+    sellers = models.ManyToManyField(Organization, verbose_name=_("sellers"), related_name="contracts_sold", blank=True)
+    brokers = models.ManyToManyField(TechnologyBroker, verbose_name=_("brokers"), related_name="contracts", blank=True)
     contract_amount = models.DecimalField(_("contract amount (yuan)"), null=True, blank=True, **AMOUNT)
-    transaction_amount = models.DecimalField(
-        _("technology transaction amount (yuan)"), null=True, blank=True, **AMOUNT
-    )
+    transaction_amount = models.DecimalField(_("technology transaction amount (yuan)"), null=True, blank=True, **AMOUNT)
     signed_on = models.DateField(_("signed on"), null=True, blank=True)
     registered_on = models.DateField(_("registered on"), null=True, blank=True)
     registrar = models.ForeignKey(
-        Organization, models.PROTECT, verbose_name=_("registrar"), null=True, blank=True,
+        Organization,
+        models.PROTECT,
+        verbose_name=_("registrar"),
+        null=True,
+        blank=True,
         related_name="contracts_registered",
     )
 
@@ -186,7 +182,9 @@ class TechContract(CitedModel):
 
     def clean(self):
         check_order(
-            self.signed_on, self.registered_on, "registered_on",
+            self.signed_on,
+            self.registered_on,
+            "registered_on",
             _("A contract cannot be registered before it is signed."),
         )
         if (
@@ -221,7 +219,11 @@ class Subsidy(CitedModel):
         Talent, models.PROTECT, verbose_name=_("recipient person"), null=True, blank=True, related_name="subsidies"
     )
     organization = models.ForeignKey(
-        Organization, models.PROTECT, verbose_name=_("recipient organization"), null=True, blank=True,
+        Organization,
+        models.PROTECT,
+        verbose_name=_("recipient organization"),
+        null=True,
+        blank=True,
         related_name="subsidies",
     )
     policy = models.ForeignKey(
@@ -230,9 +232,7 @@ class Subsidy(CitedModel):
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
     amount = models.DecimalField(_("amount (yuan)"), null=True, blank=True, **AMOUNT)
-    contracts = models.ManyToManyField(
-        TechContract, verbose_name=_("contracts"), blank=True, related_name="subsidies"
-    )
+    contracts = models.ManyToManyField(TechContract, verbose_name=_("contracts"), blank=True, related_name="subsidies")
 
     class Meta:
         verbose_name = _("subsidy or award")

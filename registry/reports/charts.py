@@ -30,9 +30,17 @@ def column_chart(items: list[tuple[str, int]]) -> str:
         '<text x="{}" y="{}" text-anchor="middle">{}</text></g>',
         (
             (
-                x, base - h, column, h, BAR,
-                x + column / 2, base - h - 4, value,
-                x + column / 2, base + 16, label,
+                x,
+                base - h,
+                column,
+                h,
+                BAR,
+                x + column / 2,
+                base - h - 4,
+                value,
+                x + column / 2,
+                base + 16,
+                label,
             )
             for x, h, label, value in (
                 (gap + i * (column + gap), _scale(value, largest, plot), label, value)
@@ -50,5 +58,11 @@ def _svg(width, height, body, items):
         '<svg class="registry-chart" xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{}" '
         'width="{}" height="{}" viewBox="0 0 {} {}" font-size="12" fill="currentColor">'
         "<title>{}</title>{}</svg>",
-        description, width, height, width, height, escape(description), mark_safe(body),
+        description,
+        width,
+        height,
+        width,
+        height,
+        escape(description),
+        mark_safe(body),
     )

@@ -166,7 +166,11 @@ def qualifications(user):
 
 def teams(user):
     title = _("Commissioner teams")
-    return [Breakdown(str(title), Figure(str(title), scoped(user, CommissionerTeam).count(), changelist_url(CommissionerTeam)))]
+    return [
+        Breakdown(
+            str(title), Figure(str(title), scoped(user, CommissionerTeam).count(), changelist_url(CommissionerTeam))
+        )
+    ]
 
 
 def _sections():
@@ -177,14 +181,22 @@ def _sections():
         (Workstation, _("Workstations"), by_choices(Workstation, ("kind", _("Workstations by kind")))),
         (CommissionerTeam, _("Commissioner teams"), teams),
         (TechnologyBroker, _("Technology brokers"), by_choices(TechnologyBroker, ("level", _("Brokers by level")))),
-        (TransferAgency, _("Technology-transfer agencies"), by_choices(TransferAgency, ("level", _("Agencies by level")))),
+        (
+            TransferAgency,
+            _("Technology-transfer agencies"),
+            by_choices(TransferAgency, ("level", _("Agencies by level"))),
+        ),
         (TechContract, _("Technology contracts"), contracts),
-        (Platform, _("Innovation platforms"), by_choices(
-            Platform, ("level", _("Platforms by level")), ("kind", _("Platforms by kind"))
-        )),
-        (Project, _("Projects"), by_choices(
-            Project, ("kind", _("Projects by kind")), ("status", _("Projects by status"))
-        )),
+        (
+            Platform,
+            _("Innovation platforms"),
+            by_choices(Platform, ("level", _("Platforms by level")), ("kind", _("Platforms by kind"))),
+        ),
+        (
+            Project,
+            _("Projects"),
+            by_choices(Project, ("kind", _("Projects by kind")), ("status", _("Projects by status"))),
+        ),
         (Qualification, _("Enterprise qualifications"), qualifications),
     ]
 
@@ -192,9 +204,7 @@ def _sections():
 def dashboard_context(user) -> dict:
     """Everything the admin index shows above the app list, limited to what the user may view."""
     sections = [
-        {"title": title, "breakdowns": build(user)}
-        for model, title, build in _sections()
-        if can_view(user, model)
+        {"title": title, "breakdowns": build(user)} for model, title, build in _sections() if can_view(user, model)
     ]
     return {"sections": sections, "indicators": indicator_comparison(user)}
 

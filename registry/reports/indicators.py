@@ -136,9 +136,7 @@ def indicator_comparison(user) -> list[Comparison]:
     kinds = _qualification_kinds({c.qualification for c in allowed.values() if c.qualification})
     platform_ids = {i.platform_id for i in indicators if i.platform_id}
     plain = {name: _plain_count(user, c, kinds) for name, c in allowed.items() if not c.per_platform}
-    per_platform = {
-        name: _platform_counts(user, c, platform_ids) for name, c in allowed.items() if c.per_platform
-    }
+    per_platform = {name: _platform_counts(user, c, platform_ids) for name, c in allowed.items() if c.per_platform}
     return [_compare(i, allowed, plain, per_platform) for i in indicators]
 
 

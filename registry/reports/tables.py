@@ -117,7 +117,9 @@ def _place_measures(org_field):
     measures = [
         Measure(Organization, (_("organizations"),), _group_count(Organization, org_field)),
         Measure(Talent, (_("talents (by employer)"),), _group_count(Talent, f"employer__{org_field}")),
-        Measure(Qualification, (_("enterprise qualifications"),), _group_count(Qualification, f"organization__{org_field}")),
+        Measure(
+            Qualification, (_("enterprise qualifications"),), _group_count(Qualification, f"organization__{org_field}")
+        ),
         Measure(TechContract, _contract_labels(), _contracts_by_seller(org_field)),
     ]
     if org_field == "division":
@@ -199,14 +201,20 @@ def year_table(user):
         table.rows.append([_("no date"), *undated])
     columns = list(zip(*(row[1:] for row in table.rows))) or [[0]] * (len(header) - 1)
     table.total = [_("total"), *[sum(column) for column in columns]]
-    table.note = _("Each record counts in the year of its own date: introduced, term start, filed, opened, issued, signed.")
+    table.note = _(
+        "Each record counts in the year of its own date: introduced, term start, filed, opened, issued, signed."
+    )
     return table
 
 
 REPORTS = {
     "by-district": lambda user: place_table(user, "by-district", _("By district"), Division, "division", _("division")),
-    "by-zone": lambda user: place_table(user, "by-zone", _("By development zone"), DevelopmentZone, "zone", _("development zone")),
-    "by-cluster": lambda user: place_table(user, "by-cluster", _("By industry cluster"), IndustryCluster, "cluster", _("industry cluster")),
+    "by-zone": lambda user: place_table(
+        user, "by-zone", _("By development zone"), DevelopmentZone, "zone", _("development zone")
+    ),
+    "by-cluster": lambda user: place_table(
+        user, "by-cluster", _("By industry cluster"), IndustryCluster, "cluster", _("industry cluster")
+    ),
     "by-year": year_table,
 }
 

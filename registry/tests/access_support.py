@@ -23,9 +23,7 @@ PASSWORD = "Correct-Horse-Battery-9173"  # noqa: S105 - test accounts only
 
 def make_user(username, *role_list, divisions=(), zones=(), superuser=False):
     """A staff user in the given roles' groups, optionally limited to districts."""
-    user = get_user_model().objects.create_user(
-        username, password=PASSWORD, is_staff=True, is_superuser=superuser
-    )
+    user = get_user_model().objects.create_user(username, password=PASSWORD, is_staff=True, is_superuser=superuser)
     user.groups.set(Group.objects.filter(name__in=[role.name for role in role_list]))
     if divisions or zones:
         scope = StaffScope.objects.create(user=user)

@@ -13,8 +13,14 @@ from registry.models import CommissionerTeam, Organization, Talent
 
 site = admin.AdminSite(name="admin")
 for registered in (Talent, Organization, CommissionerTeam):
-    site.register(registered, type(f"{registered.__name__}TestAdmin", (RegistryAdmin,), {
-        "search_fields": ["name"], "list_filter": ["kind"] if registered is Organization else []}))
+    site.register(
+        registered,
+        type(
+            f"{registered.__name__}TestAdmin",
+            (RegistryAdmin,),
+            {"search_fields": ["name"], "list_filter": ["kind"] if registered is Organization else []},
+        ),
+    )
 
 urlpatterns = [path("admin/", site.urls)]
 
@@ -57,5 +63,7 @@ def ensure_permissions():
         content_type = ContentType.objects.get_for_model(model)
         for action in ("import", "export"):
             Permission.objects.get_or_create(
-                codename=f"{action}_{model._meta.model_name}", content_type=content_type,
-                defaults={"name": f"Can {action} {model._meta.model_name}"})
+                codename=f"{action}_{model._meta.model_name}",
+                content_type=content_type,
+                defaults={"name": f"Can {action} {model._meta.model_name}"},
+            )

@@ -76,8 +76,11 @@ def contract(title, kind, signed_on=None, amount=None, transaction=None, sellers
 
 def qualification(org, kind, status=Qualification.Status.VALID, issued_on=None, number=""):
     return Qualification.objects.create(
-        organization=org, kind=QualificationKind.objects.get(name=kind), status=status,
-        issued_on=issued_on, number=number,
+        organization=org,
+        kind=QualificationKind.objects.get(name=kind),
+        status=status,
+        issued_on=issued_on,
+        number=number,
     )
 
 
@@ -89,7 +92,7 @@ def changelist_count(test, user, url):
     """Rows of the admin list at `url`: through the real admin view when the model is registered
     there, otherwise through a plain ModelAdmin's ChangeList (same filter parsing and validation)."""
     path = url.partition("?")[0]
-    app_label, model_name = path[len(reverse("admin:index")):].strip("/").split("/")
+    app_label, model_name = path[len(reverse("admin:index")) :].strip("/").split("/")
     model = apps.get_model(app_label, model_name)
     if model in admin.site._registry:
         test.client.force_login(user)

@@ -84,19 +84,26 @@ class AdminWarningTests(TestCase):
 
     def test_adding_the_member_on_the_workstation_page_warns(self):
         url = admin_url(Workstation, "change", self.second.pk)
-        data = form_data(self.client.get(url), **{
-            "workstationmember_set-TOTAL_FORMS": "1",
-            "workstationmember_set-0-talent": self.academician.pk,
-            "workstationmember_set-0-role": "academician",
-        })
+        data = form_data(
+            self.client.get(url),
+            **{
+                "workstationmember_set-TOTAL_FORMS": "1",
+                "workstationmember_set-0-talent": self.academician.pk,
+                "workstationmember_set-0-role": "academician",
+            },
+        )
         response = self.client.post(url, data, follow=True)
         self.assertEqual(self.second.members.get(), self.academician)
         self.assertEqual(len(self.warnings(response)), 1)
 
     def test_a_rule_keeping_membership_saves_without_warning(self):
         page = self.client.get(admin_url(WorkstationMember, "add"))
-        data = form_data(page, workstation=workstation(3, Workstation.Kind.ENTERPRISE_COMMISSIONER).pk,
-                         talent=self.academician.pk, role="expert")
+        data = form_data(
+            page,
+            workstation=workstation(3, Workstation.Kind.ENTERPRISE_COMMISSIONER).pk,
+            talent=self.academician.pk,
+            role="expert",
+        )
         response = self.client.post(admin_url(WorkstationMember, "add"), data, follow=True)
         self.assertEqual(response.status_code, 200)
         self.assertEqual(self.warnings(response), [])

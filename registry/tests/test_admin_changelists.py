@@ -53,7 +53,12 @@ class RecordMaker:
         n = next(self.counter)
         values = self.overrides(model, n, depth)
         for field in model._meta.concrete_fields:
-            if field.primary_key or field.name in values or getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            if (
+                field.primary_key
+                or field.name in values
+                or getattr(field, "auto_now", False)
+                or getattr(field, "auto_now_add", False)
+            ):
                 continue
             if field.is_relation:
                 # Optional links only on the listed record itself (and never to its own model).

@@ -12,7 +12,9 @@ class ProtectedDeleteTests(TestCase):
         log_in_superuser(self.client)
         self.organization = Organization.objects.create(name="内蒙古某科技有限公司")
         self.qualification = Qualification.objects.create(
-            organization=self.organization, kind=QualificationKind.objects.get(name="高新技术企业"), number="GR202415000001"
+            organization=self.organization,
+            kind=QualificationKind.objects.get(name="高新技术企业"),
+            number="GR202415000001",
         )
         self.talent = Talent.objects.create(name="钱七", employer=self.organization)
 

@@ -26,7 +26,13 @@ class AdminPageTests(TestCase):
         maker = RecordMaker()
         for model in registry_models():
             record = maker.make(model)
-            for view, args in [("changelist", ()), ("add", ()), ("change", (record.pk,)), ("history", (record.pk,)), ("delete", (record.pk,))]:
+            for view, args in [
+                ("changelist", ()),
+                ("add", ()),
+                ("change", (record.pk,)),
+                ("history", (record.pk,)),
+                ("delete", (record.pk,)),
+            ]:
                 with self.subTest(model=model.__name__, view=view):
                     response = self.client.get(admin_url(model, view, *args))
                     self.assertEqual(response.status_code, 200)
@@ -42,7 +48,9 @@ class AdminPageTests(TestCase):
                 self.assertEqual(set(response.context["adminform"].form.fields), editable_fields(model))
 
     def test_search_finds_organizations_by_alias_and_credit_code(self):
-        organization = Organization.objects.create(name="内蒙古蒙牛乳业（集团）股份有限公司", credit_code="91110000600037341L")
+        organization = Organization.objects.create(
+            name="内蒙古蒙牛乳业（集团）股份有限公司", credit_code="91110000600037341L"
+        )
         OrganizationAlias.objects.create(organization=organization, name="蒙牛集团")
         Organization.objects.create(name="伊利")
         for query in ["蒙牛集团", "91110000600037341L", "蒙牛"]:
@@ -76,10 +84,15 @@ class AutocompleteTests(TestCase):
                     target = edited._meta.get_field(name).related_model
                     record = maker.make(target, depth=1)
                     with self.subTest(model=edited.__name__, field=name):
-                        response = self.client.get("/" + settings.ADMIN_URL + "autocomplete/", {
-                            "app_label": "registry", "model_name": edited._meta.model_name, "field_name": name,
-                            "term": searchable_value(record),
-                        })
+                        response = self.client.get(
+                            "/" + settings.ADMIN_URL + "autocomplete/",
+                            {
+                                "app_label": "registry",
+                                "model_name": edited._meta.model_name,
+                                "field_name": name,
+                                "term": searchable_value(record),
+                            },
+                        )
                         self.assertEqual(response.status_code, 200)
                         self.assertIn(str(record.pk), [item["id"] for item in response.json()["results"]])
 

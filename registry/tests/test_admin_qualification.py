@@ -46,11 +46,14 @@ class ValidUntilDefaultTests(TestCase):
 
     def test_the_organization_inline_fills_it_too(self):
         url = admin_url(Organization, "change", self.organization.pk)
-        data = form_data(self.client.get(url), **{
-            "qualifications-TOTAL_FORMS": "1",
-            "qualifications-0-kind": self.high_tech.pk,
-            "qualifications-0-issued_on": "2023-11-20",
-            "qualifications-0-status": "valid",
-        })
+        data = form_data(
+            self.client.get(url),
+            **{
+                "qualifications-TOTAL_FORMS": "1",
+                "qualifications-0-kind": self.high_tech.pk,
+                "qualifications-0-issued_on": "2023-11-20",
+                "qualifications-0-status": "valid",
+            },
+        )
         self.assertEqual(self.client.post(url, data).status_code, 302)
         self.assertEqual(self.organization.qualifications.get().valid_until, datetime.date(2026, 11, 20))

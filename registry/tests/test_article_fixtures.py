@@ -44,11 +44,26 @@ SEED_FILE = re.compile(r"\d{3}_[0-9a-f]{16}\.txt")
 MAX_EXCERPT = 40
 # The vocabulary the dashboard computes (team brief).
 COMPUTED_AS = {
-    "", "commissioners", "enterprise_commissioners", "enterprise_commissioner_workstations",
-    "commissioner_expert_workstations", "academician_workstations", "commissioner_teams",
-    "transfer_agencies", "training_bases", "brokers", "high_tech_enterprises", "tech_smes",
-    "leading_enterprises", "landing_projects", "open_competition_projects", "platform_members",
-    "platform_academicians", "platform_experts", "tech_contracts", "policies",
+    "",
+    "commissioners",
+    "enterprise_commissioners",
+    "enterprise_commissioner_workstations",
+    "commissioner_expert_workstations",
+    "academician_workstations",
+    "commissioner_teams",
+    "transfer_agencies",
+    "training_bases",
+    "brokers",
+    "high_tech_enterprises",
+    "tech_smes",
+    "leading_enterprises",
+    "landing_projects",
+    "open_competition_projects",
+    "platform_members",
+    "platform_academicians",
+    "platform_experts",
+    "tech_contracts",
+    "policies",
 }
 JINYU = "金宇保灵生物药品有限公司"
 
@@ -64,7 +79,8 @@ def seeds_dir() -> Path | None:
 
 def registry_models():
     return [
-        model for model in apps.get_app_config("registry").get_models()
+        model
+        for model in apps.get_app_config("registry").get_models()
         if model.__module__.startswith("registry.models")
     ]
 
@@ -107,8 +123,21 @@ class ArticleFixtureTests(TestCase):
         load_articles()
 
     def test_loads_records_of_every_kind(self):
-        for model in (Source, Citation, Organization, OrganizationAlias, Talent, Platform, Project,
-                      Indicator, Workstation, Commissioner, ServiceRecord, TechContract, Subsidy):
+        for model in (
+            Source,
+            Citation,
+            Organization,
+            OrganizationAlias,
+            Talent,
+            Platform,
+            Project,
+            Indicator,
+            Workstation,
+            Commissioner,
+            ServiceRecord,
+            TechContract,
+            Subsidy,
+        ):
             with self.subTest(model=model.__name__):
                 self.assertTrue(model.objects.exists())
         self.assertEqual(Source.objects.count(), 2)
@@ -154,7 +183,7 @@ class ArticleFixtureTests(TestCase):
         for model in cited_models():
             for notes in model.objects.exclude(notes="").values_list("notes", flat=True):
                 text = squeeze(notes)
-                copied = [text[i:i + 25] for i in range(len(text) - 24) if text[i:i + 25] in article]
+                copied = [text[i : i + 25] for i in range(len(text) - 24) if text[i : i + 25] in article]
                 with self.subTest(model=model.__name__, notes=notes[:20]):
                     self.assertEqual(copied, [])
 
@@ -209,9 +238,7 @@ class ArticleFixtureTests(TestCase):
         self.assertEqual(li_jie.previous_affiliation, "康奈尔大学")
         aliases = set(li_jie.employer.aliases.values_list("name", flat=True))
         self.assertLessEqual({"金字保灵生物制品有限公司", "金字保灵", "金宇保灵"}, aliases)
-        self.assertTrue(
-            Qualification.objects.filter(organization__name=JINYU, kind__name="科技领军企业").exists()
-        )
+        self.assertTrue(Qualification.objects.filter(organization__name=JINYU, kind__name="科技领军企业").exists())
         self.assertEqual(Organization.objects.filter(name__contains="保灵").count(), 1)
 
     def test_open_competition_project_of_shengfan(self):
@@ -229,7 +256,9 @@ class ArticleFixtureTests(TestCase):
         self.assertEqual(Commissioner.objects.get(talent__name="王胜利").kind, Commissioner.Kind.THREE_REGIONS)
         self.assertEqual(Commissioner.objects.get(talent__name="付崇毅").kind, Commissioner.Kind.AGRICULTURAL)
         units = set(
-            Commissioner.objects.filter(kind=Commissioner.Kind.LEGAL_PERSON).values_list("organization__name", flat=True)
+            Commissioner.objects.filter(kind=Commissioner.Kind.LEGAL_PERSON).values_list(
+                "organization__name", flat=True
+            )
         )
         self.assertEqual(units, {"内蒙古农业大学", "内蒙古工业大学", "内蒙古农牧业科学院"})
         shangmao = ServiceRecord.objects.get(workstation__name="内蒙古商贸职业学院企业科技特派员工作站")

@@ -29,10 +29,13 @@ class LoginAuditTests(TestCase):
         self.login(PASSWORD)
         self.client.post(reverse("admin:logout"), REMOTE_ADDR="10.2.0.7")
         events = list(AuditEvent.objects.order_by("at", "id").values_list("kind", "user", "username", "ip_address"))
-        self.assertEqual(events, [
-            ("login", self.user.pk, "clerk", "10.2.0.7"),
-            ("logout", self.user.pk, "clerk", "10.2.0.7"),
-        ])
+        self.assertEqual(
+            events,
+            [
+                ("login", self.user.pk, "clerk", "10.2.0.7"),
+                ("logout", self.user.pk, "clerk", "10.2.0.7"),
+            ],
+        )
 
     def test_failed_login_is_recorded_without_the_password(self):
         self.login("Wrong-Password-123")
@@ -42,7 +45,9 @@ class LoginAuditTests(TestCase):
 
     def test_an_export_event_names_model_and_rows(self):
         event = record_event(AuditEvent.Kind.EXPORT, user=self.user, model="registry.Talent", rows=12)
-        self.assertEqual((event.username, event.model, event.rows, event.ip_address), ("clerk", "registry.Talent", 12, None))
+        self.assertEqual(
+            (event.username, event.model, event.rows, event.ip_address), ("clerk", "registry.Talent", 12, None)
+        )
 
 
 @override_settings(ROOT_URLCONF="registry.tests.urls_matrix")

@@ -58,7 +58,9 @@ class SpreadsheetFlowTests(BrowserTestCase):
         # Fill the template as staff would: replace the example row by two organizations.
         sheet.delete_rows(2, sheet.max_row)
         column = {header: index + 1 for index, header in enumerate(headers)}
-        for row, (name, code) in enumerate([("模板导入测试甲公司", "91350100M000100Y43"), ("模板导入测试乙公司", "")], 2):
+        for row, (name, code) in enumerate(
+            [("模板导入测试甲公司", "91350100M000100Y43"), ("模板导入测试乙公司", "")], 2
+        ):
             sheet.cell(row, column["名称"], name)
             sheet.cell(row, column["类别"], "企业")
             if code:

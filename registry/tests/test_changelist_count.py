@@ -41,7 +41,9 @@ class ChangelistTestCase(TestCase):
         cls.tier = TalentTier.objects.order_by("pk").first()
         for number, name in enumerate(NAMES):
             Talent.objects.create(
-                name=name, employer=cls.dairy if number % 2 else None, tier=cls.tier if number % 3 == 0 else None,
+                name=name,
+                employer=cls.dairy if number % 2 else None,
+                tier=cls.tier if number % 3 == 0 else None,
                 degree="doctorate" if number % 2 else "master",
             )
         Talent.objects.create(name="赵六", employer=cls.hospital)
@@ -159,9 +161,13 @@ class SearchTests(ChangelistTestCase):
 
     def test_prefix_lookups_and_many_to_many_paths(self):
         kind = ContractType.objects.order_by("pk").first()
-        milk = TechContract.objects.create(title="乳酸菌发酵技术开发合同", contract_type=kind, registration_number="2024150100001")
+        milk = TechContract.objects.create(
+            title="乳酸菌发酵技术开发合同", contract_type=kind, registration_number="2024150100001"
+        )
         milk.buyers.add(self.dairy)
-        other = TechContract.objects.create(title="稀土永磁合同", contract_type=kind, registration_number="2024150100002")
+        other = TechContract.objects.create(
+            title="稀土永磁合同", contract_type=kind, registration_number="2024150100002"
+        )
 
         def contracts(term):
             changelist = self.changelist(ContractListAdmin, TechContract, q=term)

@@ -47,17 +47,69 @@ class ConstraintTests(TestCase):
         high_tech = QualificationKind.objects.get(name="高新技术企业")
         contract_type = ContractType.objects.first()
         return [
-            (Qualification(organization=org, kind=high_tech, issued_on=DAY, valid_until=DAY), "valid_until", "有效期至", True),
-            (WorkstationMember(workstation=self.workstation, talent=talent, joined_on=DAY, left_on=EARLIER), "left_on", "离站", True),
-            (Commissioner(talent=talent, kind=Commissioner.Kind.AGRICULTURAL, term_start=DAY, term_end=EARLIER), "term_end", "开始日期", True),
-            (Commissioner(talent=talent, organization=org, kind=Commissioner.Kind.AGRICULTURAL), "kind", "法人科技特派员", True),
+            (
+                Qualification(organization=org, kind=high_tech, issued_on=DAY, valid_until=DAY),
+                "valid_until",
+                "有效期至",
+                True,
+            ),
+            (
+                WorkstationMember(workstation=self.workstation, talent=talent, joined_on=DAY, left_on=EARLIER),
+                "left_on",
+                "离站",
+                True,
+            ),
+            (
+                Commissioner(talent=talent, kind=Commissioner.Kind.AGRICULTURAL, term_start=DAY, term_end=EARLIER),
+                "term_end",
+                "开始日期",
+                True,
+            ),
+            (
+                Commissioner(talent=talent, organization=org, kind=Commissioner.Kind.AGRICULTURAL),
+                "kind",
+                "法人科技特派员",
+                True,
+            ),
             (Commissioner(kind=Commissioner.Kind.AGRICULTURAL), NON_FIELD_ERRORS, "法人", True),
             (ServiceRecord(title="培训", kind="training", team=None), NON_FIELD_ERRORS, "特派员", True),
-            (ServiceRecord(title="培训", kind="training", workstation=self.workstation, started_on=DAY, ended_on=EARLIER), "ended_on", "结束", True),
-            (TechContract(title="合同", contract_type=contract_type, contract_amount=Decimal("-1")), "contract_amount", "0", True),
-            (TechContract(title="合同", contract_type=contract_type, transaction_amount=Decimal("-0.01")), "transaction_amount", "0", True),
-            (TechContract(title="合同", contract_type=contract_type, signed_on=DAY, registered_on=EARLIER), "registered_on", "登记", True),
-            (TechContract(title="合同", contract_type=contract_type, contract_amount=Decimal("10"), transaction_amount=Decimal("11")), "transaction_amount", "技术交易额", False),
+            (
+                ServiceRecord(
+                    title="培训", kind="training", workstation=self.workstation, started_on=DAY, ended_on=EARLIER
+                ),
+                "ended_on",
+                "结束",
+                True,
+            ),
+            (
+                TechContract(title="合同", contract_type=contract_type, contract_amount=Decimal("-1")),
+                "contract_amount",
+                "0",
+                True,
+            ),
+            (
+                TechContract(title="合同", contract_type=contract_type, transaction_amount=Decimal("-0.01")),
+                "transaction_amount",
+                "0",
+                True,
+            ),
+            (
+                TechContract(title="合同", contract_type=contract_type, signed_on=DAY, registered_on=EARLIER),
+                "registered_on",
+                "登记",
+                True,
+            ),
+            (
+                TechContract(
+                    title="合同",
+                    contract_type=contract_type,
+                    contract_amount=Decimal("10"),
+                    transaction_amount=Decimal("11"),
+                ),
+                "transaction_amount",
+                "技术交易额",
+                False,
+            ),
             (Subsidy(title="奖补", kind="other", organization=org, amount=Decimal("-5")), "amount", "0", True),
             (Subsidy(title="奖补", kind="other"), NON_FIELD_ERRORS, "个人或单位", True),
             (Policy(title="政策", max_funding=Decimal("-1")), "max_funding", "0", True),
@@ -90,8 +142,14 @@ class ConstraintTests(TestCase):
             Qualification(organization=self.organization, kind=high_tech, issued_on=EARLIER, valid_until=DAY),
             WorkstationMember(workstation=self.workstation, talent=self.talent, joined_on=DAY, left_on=DAY),
             Commissioner(talent=self.talent, kind=Commissioner.Kind.AGRICULTURAL, term_start=DAY, term_end=DAY),
-            TechContract(title="合同", contract_type=ContractType.objects.first(), contract_amount=Decimal("0"),
-                         transaction_amount=Decimal("0"), signed_on=DAY, registered_on=DAY),
+            TechContract(
+                title="合同",
+                contract_type=ContractType.objects.first(),
+                contract_amount=Decimal("0"),
+                transaction_amount=Decimal("0"),
+                signed_on=DAY,
+                registered_on=DAY,
+            ),
             Subsidy(title="奖补", kind="other", talent=self.talent, amount=Decimal("0")),
             Policy(title="政策", max_funding=Decimal("0")),
         ]
@@ -117,15 +175,22 @@ class AdminFormConstraintTests(TestCase):
 
     def test_term_ending_before_it_starts(self):
         errors = self.post_add(
-            Commissioner, kind="agricultural", talent=self.talent.pk, status="active",
-            term_start="2024-05-01", term_end="2024-04-30",
+            Commissioner,
+            kind="agricultural",
+            talent=self.talent.pk,
+            status="active",
+            term_start="2024-05-01",
+            term_end="2024-04-30",
         )
         self.assertEqual(list(errors), ["term_end"])
         self.assertIn("开始日期", errors["term_end"][0])
 
     def test_negative_amount(self):
         errors = self.post_add(
-            TechContract, title="合同", contract_type=ContractType.objects.first().pk, contract_amount="-100",
+            TechContract,
+            title="合同",
+            contract_type=ContractType.objects.first().pk,
+            contract_amount="-100",
         )
         self.assertEqual(list(errors), ["contract_amount"])
         self.assertIn("0", errors["contract_amount"][0])

@@ -125,7 +125,9 @@ class DashboardTest(TestCase):
         self.assertEqual(by_type["技术开发"].amounts, (Decimal("35.00"), Decimal("8.00")))
         self.assertEqual(by_type["total"].amounts, (Decimal("40.00"), Decimal("13.00")))
         by_year = data["Contracts by year signed"]
-        self.assertEqual([(p.label, p.count) for p in by_year.values()][1:], [("2022", 1), ("2023", 2), ("not filled in", 1)])
+        self.assertEqual(
+            [(p.label, p.count) for p in by_year.values()][1:], [("2022", 1), ("2023", 2), ("not filled in", 1)]
+        )
         self.assertEqual(by_year["2023"].amounts, (Decimal("30.00"), Decimal("5.00")))
 
     def test_every_figure_links_to_exactly_its_records(self):
@@ -140,9 +142,14 @@ class DashboardTest(TestCase):
 
     def test_links_use_the_changelist_filter_parameters(self):
         data = figures(self.index().context["dashboard"])
-        self.assertTrue(data["Commissioners by kind"]["enterprise commissioner"].url.endswith(
-            "/registry/commissioner/?kind__exact=enterprise"))
-        self.assertTrue(data["Contracts by year signed"]["2022"].url.endswith("/registry/techcontract/?signed_on__year=2022"))
+        self.assertTrue(
+            data["Commissioners by kind"]["enterprise commissioner"].url.endswith(
+                "/registry/commissioner/?kind__exact=enterprise"
+            )
+        )
+        self.assertTrue(
+            data["Contracts by year signed"]["2022"].url.endswith("/registry/techcontract/?signed_on__year=2022")
+        )
 
     def test_query_count_does_not_depend_on_rows(self):
         self.index()

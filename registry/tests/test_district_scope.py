@@ -30,7 +30,8 @@ class DistrictScopeTests(TestCase):
         cls.talent_b = Talent.objects.create(name="乙区人才", employer=cls.org_b)
         cls.talent_free = Talent.objects.create(name="无单位人才")
         cls.contract = TechContract.objects.create(
-            title="跨区合同", contract_type=RecordBuilder().get(TechContract._meta.get_field("contract_type").related_model)
+            title="跨区合同",
+            contract_type=RecordBuilder().get(TechContract._meta.get_field("contract_type").related_model),
         )
         cls.contract.buyers.set([cls.org_b])
         cls.contract.sellers.set([cls.org_a])
@@ -96,7 +97,9 @@ class DistrictScopeTests(TestCase):
         self.assertRedirects(response, reverse("admin:index"))
         response = self.client.get(reverse("admin:registry_talent_history", args=[self.talent_b.pk]))
         self.assertEqual(response.status_code, 404)
-        self.assertEqual(self.client.get(reverse("admin:registry_talent_history", args=[self.talent_a.pk])).status_code, 200)
+        self.assertEqual(
+            self.client.get(reverse("admin:registry_talent_history", args=[self.talent_a.pk])).status_code, 200
+        )
 
     def test_records_outside_the_scope_cannot_be_deleted(self):
         self.client.force_login(make_user("admin_a", roles.ADMINISTRATOR, divisions=[self.division_a]))

@@ -17,11 +17,20 @@ class ExportCase(TestCase):
     @classmethod
     def setUpTestData(cls):
         cls.boss = staff("boss", superuser=True)
-        cls.org = Organization.objects.create(name="=HYPERLINK(\"http://x\")")
-        Talent.objects.create(name="@SUM(1+1)", employer=cls.org, id_number=id_number(), phone="13900000000",
-                              birth_date=datetime.date(1980, 1, 5),
-                              introduced_on=datetime.date(2024, 1, 5), is_retired=True, gender="male",
-                              position="-2+3", title="\tcmd", research_fields="\rx")
+        cls.org = Organization.objects.create(name='=HYPERLINK("http://x")')
+        Talent.objects.create(
+            name="@SUM(1+1)",
+            employer=cls.org,
+            id_number=id_number(),
+            phone="13900000000",
+            birth_date=datetime.date(1980, 1, 5),
+            introduced_on=datetime.date(2024, 1, 5),
+            is_retired=True,
+            gender="male",
+            position="-2+3",
+            title="\tcmd",
+            research_fields="\rx",
+        )
         Talent.objects.create(name="李四")
 
     def sheet(self, user, queryset=None):
@@ -36,7 +45,7 @@ class ExportFileTests(ExportCase):
         rows = [dict(zip(header, [cell.value for cell in r])) for r in sheet.iter_rows(min_row=2)]
         row = next(r for r in rows if r["工作单位"])
         self.assertEqual(row["姓名"], "'@SUM(1+1)")
-        self.assertEqual(row["工作单位"], "'=HYPERLINK(\"http://x\")")
+        self.assertEqual(row["工作单位"], '\'=HYPERLINK("http://x")')
         self.assertEqual(row["职务"], "'-2+3")
         self.assertEqual(row["职称"], "'\tcmd")
         self.assertTrue(row["专业领域"].startswith("'"))  # xlsx stores the CR as _x000D_
@@ -64,8 +73,10 @@ class ExportFileTests(ExportCase):
 
     def test_personal_fields_are_blank_without_permission(self):
         clerk = staff("clerk", ["view_talent"])
-        rows = [dict(zip([c.value for c in self.sheet(clerk)[1]], [c.value for c in r]))
-                for r in self.sheet(clerk).iter_rows(min_row=2)]
+        rows = [
+            dict(zip([c.value for c in self.sheet(clerk)[1]], [c.value for c in r]))
+            for r in self.sheet(clerk).iter_rows(min_row=2)
+        ]
         row = next(r for r in rows if r["工作单位"])
         self.assertIsNone(row["证件号码"])
         self.assertIsNone(row["电话"])
@@ -75,7 +86,9 @@ class ExportFileTests(ExportCase):
     def test_export_is_audited(self):
         self.sheet(self.boss)
         event = AuditEvent.objects.get(kind="export")
-        self.assertEqual((event.user, event.model, event.rows, event.file_name), (self.boss, "talent", 2, "talents.xlsx"))
+        self.assertEqual(
+            (event.user, event.model, event.rows, event.file_name), (self.boss, "talent", 2, "talents.xlsx")
+        )
 
     def test_export_reimports_unchanged(self):
         data = service.export(Talent.objects.all(), self.boss, "xlsx", "talents.xlsx")
@@ -109,14 +122,17 @@ class AdminExportTests(ExportCase):
         Organization.objects.create(name="内蒙古大学", kind="university")
         clerk = staff("exporter", ["view_organization", "export_organization"])
         self.client.force_login(clerk)
-        response = self.client.post("/admin/registry/organization/export/?kind__exact=university",
-                                    {"format": "0", "resource": "0"})
+        response = self.client.post(
+            "/admin/registry/organization/export/?kind__exact=university", {"format": "0", "resource": "0"}
+        )
         self.assertEqual(response.status_code, 200)
         sheet = load_workbook(io.BytesIO(response.content)).active
         self.assertEqual([row[0] for row in sheet.iter_rows(min_row=2, values_only=True)], ["内蒙古大学"])
         response = self.client.post("/admin/registry/organization/export/?q=HYPER", {"format": "1", "resource": "0"})
         self.assertTrue(response.content.startswith(codecs.BOM_UTF8))
-        self.assertEqual(response.content.decode("utf-8-sig").splitlines()[1:], ["\"'=HYPERLINK(\"\"http://x\"\")\",企业,,,,,"])
+        self.assertEqual(
+            response.content.decode("utf-8-sig").splitlines()[1:], ['"\'=HYPERLINK(""http://x"")",企业,,,,,']
+        )
         self.assertEqual(AuditEvent.objects.filter(kind="export", user=clerk).count(), 2)
 
     def test_export_needs_export_permission(self):

@@ -14,9 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 class LanguageTests(TestCase):
     def test_admin_login_page_is_in_chinese_even_for_an_english_browser(self):
-        response = self.client.get(
-            "/" + settings.ADMIN_URL + "login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9"
-        )
+        response = self.client.get("/" + settings.ADMIN_URL + "login/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, "市科技局人才与技术转移登记系统")
         self.assertContains(response, "登录")
@@ -46,9 +44,7 @@ def run_manage(*args: str, **environment: str) -> subprocess.CompletedProcess:
         if k not in ("DEBUG", "SECRET_KEY", "STATIC_MANIFEST") and not k.startswith("SECURE_")
     }
     env.update(environment)
-    return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
-    )
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True)
 
 
 class ProductionSettingsTests(SimpleTestCase):

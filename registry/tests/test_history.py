@@ -24,8 +24,12 @@ class HistoryTests(TestCase):
         self.change(organization, name="呼和浩特市某研究院", credit_code="91110000600037341L")
 
         latest, created = organization.history.all()[:2]
-        self.assertEqual((created.history_type, created.name, created.history_user), ("+", "呼和浩特某研究院", self.user))
-        self.assertEqual((latest.history_type, latest.name, latest.history_user), ("~", "呼和浩特市某研究院", self.user))
+        self.assertEqual(
+            (created.history_type, created.name, created.history_user), ("+", "呼和浩特某研究院", self.user)
+        )
+        self.assertEqual(
+            (latest.history_type, latest.name, latest.history_user), ("~", "呼和浩特市某研究院", self.user)
+        )
         self.assertEqual(latest.credit_code, "91110000600037341L")
 
         history_page = self.client.get(admin_url(Organization, "history", organization.pk))

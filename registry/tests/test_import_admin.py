@@ -21,9 +21,19 @@ class AdminImportTests(TestCase):
     def setUpTestData(cls):
         ensure_permissions()
         cls.university = Organization.objects.create(name="内蒙古大学")
-        cls.clerk = staff("clerk", ["view_talent", "add_talent", "change_talent", "import_talent",
-                                    "view_organization", "add_organization", "change_organization",
-                                    "import_organization"])
+        cls.clerk = staff(
+            "clerk",
+            [
+                "view_talent",
+                "add_talent",
+                "change_talent",
+                "import_talent",
+                "view_organization",
+                "add_organization",
+                "change_organization",
+                "import_organization",
+            ],
+        )
 
     def setUp(self):
         self.client.force_login(self.clerk)
@@ -32,8 +42,13 @@ class AdminImportTests(TestCase):
         return self.client.post(url, {"import_file": SimpleUploadedFile(name, data), **extra})
 
     def test_talents_from_xlsx_upload_preview_confirm(self):
-        data = xlsx([TALENT_HEADER, ["张三", "男", None, "内蒙古大学", None, "否", "2024/1/5", "13900000000"],
-                     ["李四", "女", None, "内蒙古大学", None, "是", None, None]])
+        data = xlsx(
+            [
+                TALENT_HEADER,
+                ["张三", "男", None, "内蒙古大学", None, "否", "2024/1/5", "13900000000"],
+                ["李四", "女", None, "内蒙古大学", None, "是", None, None],
+            ]
+        )
         response = self.upload("/admin/registry/talent/import/", "人才.xlsx", data)
         self.assertEqual(response.status_code, 302)
         preview = self.client.get(response["Location"])
@@ -46,7 +61,9 @@ class AdminImportTests(TestCase):
         self.assertEqual(Talent.objects.count(), 2)
         self.assertEqual(Talent.history.filter(history_user=self.clerk).count(), 2)
         self.assertFalse(PendingImport.objects.exists())
-        self.assertTrue(AuditEvent.objects.filter(kind="import", user=self.clerk, rows=2, file_name="人才.xlsx").exists())
+        self.assertTrue(
+            AuditEvent.objects.filter(kind="import", user=self.clerk, rows=2, file_name="人才.xlsx").exists()
+        )
         # The same file again: nothing changes, and the page says so without a confirm button.
         again = self.client.get(self.upload("/admin/registry/talent/import/", "人才.xlsx", data)["Location"])
         self.assertContains(again, '<td id="count-unchanged">2</td>', html=True)

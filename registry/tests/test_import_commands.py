@@ -46,7 +46,9 @@ class CommandTests(TestCase):
         self.assertIn("未变 1 条", out)
 
     def test_rejected_rows_exit_1_and_write_the_report(self):
-        path = self.write("t.csv", csv_text([["姓名", "工作单位"], ["张三", "内蒙古大学"], ["李四", "没有这个单位"]]).encode())
+        path = self.write(
+            "t.csv", csv_text([["姓名", "工作单位"], ["张三", "内蒙古大学"], ["李四", "没有这个单位"]]).encode()
+        )
         report = self.folder / "report.xlsx"
         code, out = self.run_command("import_records", "talent", path, "--errors", str(report))
         self.assertEqual(code, 1)

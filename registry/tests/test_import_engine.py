@@ -55,8 +55,12 @@ class ColumnTests(ImportCase):
 class RelationTests(ImportCase):
     def test_organization_by_name_alias_or_credit_code_and_lookup_by_name(self):
         self.university.credit_code = "91150100MA0N000001"
-        rows = [TALENT_HEADER[:5], ["甲", "男", "", "内大", self.tier.name],
-                ["乙", "女", "", "91150100MA0N000001", ""], ["丙", "", "", "内蒙古大学", ""]]
+        rows = [
+            TALENT_HEADER[:5],
+            ["甲", "男", "", "内大", self.tier.name],
+            ["乙", "女", "", "91150100MA0N000001", ""],
+            ["丙", "", "", "内蒙古大学", ""],
+        ]
         Organization.objects.filter(pk=self.university.pk).update(credit_code=None)
         plan = self.plan(rows)
         # The credit code is not registered yet: that row is an error naming column and value.
@@ -82,25 +86,32 @@ class RelationTests(ImportCase):
         number = id_number()
         Talent.objects.create(name="张三", employer=self.university, id_number=number)
         Talent.objects.create(name="李四", employer=self.university)
-        self.run_import([["名称", "成员", "服务旗县区"],
-                         ["特派团一", f"{number}；李四 / 内蒙古大学", "150100、北京市"]], model=CommissionerTeam)
+        self.run_import(
+            [["名称", "成员", "服务旗县区"], ["特派团一", f"{number}；李四 / 内蒙古大学", "150100、北京市"]],
+            model=CommissionerTeam,
+        )
         team = CommissionerTeam.objects.get()
         self.assertEqual(sorted(team.members.values_list("name", flat=True)), ["张三", "李四"])
         self.assertEqual(sorted(team.divisions.values_list("code", flat=True)), ["110000", "150100"])
         # The same file again changes nothing; removing a member is an update of the links.
-        plan = self.plan([["名称", "成员", "服务旗县区"],
-                          ["特派团一", f"{number}；李四 / 内蒙古大学", "150100、北京市"]], model=CommissionerTeam)
+        plan = self.plan(
+            [["名称", "成员", "服务旗县区"], ["特派团一", f"{number}；李四 / 内蒙古大学", "150100、北京市"]],
+            model=CommissionerTeam,
+        )
         self.assertEqual(plan.counts["unchanged"], 1)
-        self.run_import([["名称", "成员", "服务旗县区"], ["特派团一", "李四 / 内蒙古大学", "150100"]],
-                        model=CommissionerTeam)
+        self.run_import(
+            [["名称", "成员", "服务旗县区"], ["特派团一", "李四 / 内蒙古大学", "150100"]], model=CommissionerTeam
+        )
         self.assertEqual(list(team.members.values_list("name", flat=True)), ["李四"])
         self.assertEqual(list(team.divisions.values_list("code", flat=True)), ["150100"])
 
 
 class IdentityTests(ImportCase):
-    ROWS = [TALENT_HEADER,
-            ["张三", "男", "", "内蒙古大学", "", "否", "2024/1/5", "13900000000"],
-            ["李四", "女", "", "", "", "是", "2024年1月5日", ""]]
+    ROWS = [
+        TALENT_HEADER,
+        ["张三", "男", "", "内蒙古大学", "", "否", "2024/1/5", "13900000000"],
+        ["李四", "女", "", "", "", "是", "2024年1月5日", ""],
+    ]
 
     def test_reimport_changes_nothing_and_says_so(self):
         self.run_import(self.ROWS)
@@ -142,24 +153,40 @@ class IdentityTests(ImportCase):
 
 class ValidationTests(ImportCase):
     def test_each_bad_value_names_row_column_value_and_reason(self):
-        plan = self.plan([TALENT_HEADER,
-                          ["张三", "男", "", "", "", "也许", "2024-13-40", "12345"],
-                          ["李四", "未知", "", "", "", "否", "", ""],
-                          ["王五", "男", "150102198001050000", "", "", "否", "", ""]])
+        plan = self.plan(
+            [
+                TALENT_HEADER,
+                ["张三", "男", "", "", "", "也许", "2024-13-40", "12345"],
+                ["李四", "未知", "", "", "", "否", "", ""],
+                ["王五", "男", "150102198001050000", "", "", "否", "", ""],
+            ]
+        )
         text = "\n".join(self.messages(plan))
-        for expected in ("第 2 行", "“已退休”", "“也许”", "“引进日期”", "“电话”", "第 3 行", "“性别”", "第 4 行，列“证件号码”"):
+        for expected in (
+            "第 2 行",
+            "“已退休”",
+            "“也许”",
+            "“引进日期”",
+            "“电话”",
+            "第 3 行",
+            "“性别”",
+            "第 4 行，列“证件号码”",
+        ):
             self.assertIn(expected, text)
         self.assertEqual(plan.counts["errors"], 3)
 
     def test_one_bad_row_means_nothing_is_written(self):
-        plan = self.plan([TALENT_HEADER, ["张三", "男", "", "", "", "否", "", ""],
-                          ["李四", "女", "", "", "", "不知道", "", ""]])
+        plan = self.plan(
+            [TALENT_HEADER, ["张三", "男", "", "", "", "否", "", ""], ["李四", "女", "", "", "", "不知道", "", ""]]
+        )
         self.assertEqual(plan.counts["new"], 1)
         self.assertTrue(plan.errors)
         self.assertFalse(Talent.objects.exists())
 
     def test_database_failure_rolls_back_everything(self):
-        plan = self.plan([["姓名", "证件号码"], ["张三", id_number(sequence="002")], ["李四", id_number(sequence="003")]])
+        plan = self.plan(
+            [["姓名", "证件号码"], ["张三", id_number(sequence="002")], ["李四", id_number(sequence="003")]]
+        )
         Talent.objects.create(name="王五", id_number=id_number(sequence="003"))  # appears after validation
         with self.assertRaises(Exception):
             service.apply_plan(plan, self.user, "late.csv")
@@ -169,10 +196,14 @@ class ValidationTests(ImportCase):
     def test_excel_cells_are_read_natively(self):
         import datetime
 
-        data = xlsx([TALENT_HEADER, ["张三", "男", None, "内蒙古大学", None, 1, datetime.datetime(2024, 1, 5), 13900000000]])
+        data = xlsx(
+            [TALENT_HEADER, ["张三", "男", None, "内蒙古大学", None, 1, datetime.datetime(2024, 1, 5), 13900000000]]
+        )
         self.run_import(None, data=data, name="talents.xlsx")
         talent = Talent.objects.get()
-        self.assertEqual((talent.is_retired, str(talent.introduced_on), talent.phone), (True, "2024-01-05", "13900000000"))
+        self.assertEqual(
+            (talent.is_retired, str(talent.introduced_on), talent.phone), (True, "2024-01-05", "13900000000")
+        )
 
 
 class HistoryAndAuditTests(ImportCase):

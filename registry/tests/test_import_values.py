@@ -12,9 +12,22 @@ from registry.importing import values
 class DateTests(SimpleTestCase):
     def test_accepted_date_forms(self):
         expected = datetime.date(2024, 1, 5)
-        for raw in (expected, datetime.datetime(2024, 1, 5, 0, 0), 45296, 45296.0, "45296",
-                    "2024-01-05", "2024/1/5", "2024.1.5", "2024年1月5日", "2024年01月05日", " 2024-1-5 ",
-                    "２０２４－０１－０５", "20240105", "2024-01-05 00:00:00"):
+        for raw in (
+            expected,
+            datetime.datetime(2024, 1, 5, 0, 0),
+            45296,
+            45296.0,
+            "45296",
+            "2024-01-05",
+            "2024/1/5",
+            "2024.1.5",
+            "2024年1月5日",
+            "2024年01月05日",
+            " 2024-1-5 ",
+            "２０２４－０１－０５",
+            "20240105",
+            "2024-01-05 00:00:00",
+        ):
             with self.subTest(raw=raw):
                 self.assertEqual(values.parse_date(raw), expected)
 

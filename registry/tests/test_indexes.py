@@ -13,14 +13,20 @@ scale_migration = importlib.import_module("registry.migrations.0006_scale_indexe
 
 EXPECTED_INDEXES = {
     "registry_talent": {
-        "registry_talent_name_trgm", "registry_talent_name_grams", "registry_talent_name_id", "registry_talent_introduced_id",
-        "registry_talent_tier_name_id", "registry_talent_degree_name_id",
+        "registry_talent_name_trgm",
+        "registry_talent_name_grams",
+        "registry_talent_name_id",
+        "registry_talent_introduced_id",
+        "registry_talent_tier_name_id",
+        "registry_talent_degree_name_id",
     },
     "registry_organization": {"registry_organization_name_trgm", "registry_organization_name_grams"},
     "registry_organizationalias": {"registry_organizationalias_name_trgm", "registry_organizationalias_name_grams"},
     "registry_techcontract": {
-        "registry_techcontract_title_trgm", "registry_techcontract_title_grams",
-        "registry_techcontract_registration_number_trgm", "registry_techcontract_registration_number_grams",
+        "registry_techcontract_title_trgm",
+        "registry_techcontract_title_grams",
+        "registry_techcontract_registration_number_trgm",
+        "registry_techcontract_registration_number_grams",
         "registry_techcontract_signed_id",
     },
 }
@@ -42,7 +48,9 @@ def plan(queryset, *disabled) -> str:
 class PostgresIndexTests(TestCase):
     def test_indexes_exist(self):
         with connection.cursor() as cursor:
-            cursor.execute("SELECT tablename, indexname, indexdef FROM pg_indexes WHERE indexname = ANY(%s)", [list(ALL_NAMES)])
+            cursor.execute(
+                "SELECT tablename, indexname, indexdef FROM pg_indexes WHERE indexname = ANY(%s)", [list(ALL_NAMES)]
+            )
             rows = cursor.fetchall()
         found = {}
         for table, name, definition in rows:

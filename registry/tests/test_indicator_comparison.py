@@ -41,11 +41,25 @@ from registry.tests.report_data import (
 
 ARTICLES = Path(settings.BASE_DIR) / "fixtures" / "articles.json"
 BRIEF_VOCABULARY = {
-    "commissioners", "enterprise_commissioners", "enterprise_commissioner_workstations",
-    "commissioner_expert_workstations", "academician_workstations", "commissioner_teams",
-    "transfer_agencies", "training_bases", "brokers", "high_tech_enterprises", "tech_smes",
-    "leading_enterprises", "landing_projects", "open_competition_projects", "platform_members",
-    "platform_academicians", "platform_experts", "tech_contracts", "policies",
+    "commissioners",
+    "enterprise_commissioners",
+    "enterprise_commissioner_workstations",
+    "commissioner_expert_workstations",
+    "academician_workstations",
+    "commissioner_teams",
+    "transfer_agencies",
+    "training_bases",
+    "brokers",
+    "high_tech_enterprises",
+    "tech_smes",
+    "leading_enterprises",
+    "landing_projects",
+    "open_competition_projects",
+    "platform_members",
+    "platform_academicians",
+    "platform_experts",
+    "tech_contracts",
+    "policies",
 }
 
 
@@ -75,8 +89,13 @@ class IndicatorComparisonTest(TestCase):
 
     def indicator(self, metric, value, computed_as="", **fields):
         return Indicator.objects.create(
-            subject="呼和浩特市", metric=metric, value=Decimal(value), unit="名", source=self.source,
-            computed_as=computed_as, **fields,
+            subject="呼和浩特市",
+            metric=metric,
+            value=Decimal(value),
+            unit="名",
+            source=self.source,
+            computed_as=computed_as,
+            **fields,
         )
 
     def compare(self, user=None):
@@ -104,16 +123,17 @@ class IndicatorComparisonTest(TestCase):
         self.indicator("专家", "4", "platform_experts", platform=self.centre)
         self.indicator("无平台的成员单位", "5", "platform_members")
         rows = self.compare()
-        self.assertEqual(
-            [rows[m].registered for m in ("成员单位", "院士", "专家")], [2, 1, 2]
-        )
+        self.assertEqual([rows[m].registered for m in ("成员单位", "院士", "专家")], [2, 1, 2])
         self.assertIsNone(rows["无平台的成员单位"].registered)
         self.assertEqual(rows["无平台的成员单位"].note, "the indicator names no platform")
 
     def test_counts_of_every_other_name(self):
         expected = {
-            "commissioner_teams": CommissionerTeam, "transfer_agencies": TransferAgency,
-            "training_bases": TrainingBase, "brokers": TechnologyBroker, "tech_contracts": TechContract,
+            "commissioner_teams": CommissionerTeam,
+            "transfer_agencies": TransferAgency,
+            "training_bases": TrainingBase,
+            "brokers": TechnologyBroker,
+            "tech_contracts": TechContract,
             "policies": Policy,
         }
         CommissionerTeam.objects.create(name="特派团")

@@ -92,7 +92,11 @@ class PermissionMatrixTests(TestCase):
                 self.assertEqual(self.client.post(url, {}).status_code, FORBIDDEN)
 
     def test_changelists_offer_only_the_allowed_actions(self):
-        for role, can_add, can_delete in (("reviewer", False, False), ("data_entry", True, False), ("administrator", True, True)):
+        for role, can_add, can_delete in (
+            ("reviewer", False, False),
+            ("data_entry", True, False),
+            ("administrator", True, True),
+        ):
             self.client.force_login(self.users[role])
             for model in self.records:
                 with self.subTest(role=role, model=model.__name__):
@@ -175,8 +179,11 @@ class PermissionMatrixTests(TestCase):
         for role in RECORD_MATRIX:
             self.client.force_login(self.users[role])
             expected = OK if role == "administrator" else FORBIDDEN
-            for url in (reverse("admin:auth_user_changelist"), reverse("admin:auth_group_changelist"),
-                        reverse("admin:auth_user_change", args=[self.users["no_role"].pk])):
+            for url in (
+                reverse("admin:auth_user_changelist"),
+                reverse("admin:auth_group_changelist"),
+                reverse("admin:auth_user_change", args=[self.users["no_role"].pk]),
+            ):
                 with self.subTest(role=role, url=url):
                     self.assertEqual(self.client.get(url).status_code, expected)
 

@@ -24,7 +24,11 @@ class PersonalDataTests(TestCase):
         cls.administrator = make_user("administrator", roles.ADMINISTRATOR)
         employer = Organization.objects.create(name="呼和浩特某研究院")
         cls.talent = Talent.objects.create(
-            name="张三", employer=employer, id_number=ID_NUMBER, phone=PHONE, email=EMAIL,
+            name="张三",
+            employer=employer,
+            id_number=ID_NUMBER,
+            phone=PHONE,
+            email=EMAIL,
             birth_date=datetime.date(1980, 1, 1),
         )
 
@@ -69,10 +73,18 @@ class PersonalDataTests(TestCase):
 
     def test_posting_personal_fields_without_the_permission_changes_nothing_of_them(self):
         self.client.force_login(self.clerk)
-        response = self.client.post(self.change_url(), {
-            "name": "张三丰", "gender": "", "id_type": "resident", "employer": self.talent.employer_id,
-            "id_number": valid_id_number("11010119900307001"), "phone": "13800000000", "email": "x@example.org",
-        })
+        response = self.client.post(
+            self.change_url(),
+            {
+                "name": "张三丰",
+                "gender": "",
+                "id_type": "resident",
+                "employer": self.talent.employer_id,
+                "id_number": valid_id_number("11010119900307001"),
+                "phone": "13800000000",
+                "email": "x@example.org",
+            },
+        )
         self.assertEqual(response.status_code, 302, getattr(response, "context", None) and response.context["errors"])
         self.talent.refresh_from_db()
         self.assertEqual(self.talent.name, "张三丰")

@@ -63,10 +63,18 @@ class ReportsTest(TestCase):
 
     def test_by_district(self):
         table = self.page()["by-district"]
-        self.assertEqual(table.header[1:], [
-            "organizations", "talents (by employer)", "enterprise qualifications", "contracts (sellers)",
-            "contract amount (10k yuan)", "transaction amount (10k yuan)", "commissioners (districts served)",
-        ])
+        self.assertEqual(
+            table.header[1:],
+            [
+                "organizations",
+                "talents (by employer)",
+                "enterprise qualifications",
+                "contracts (sellers)",
+                "contract amount (10k yuan)",
+                "transaction amount (10k yuan)",
+                "commissioners (districts served)",
+            ],
+        )
         rows = self.rows(table)
         self.assertEqual(rows["赛罕区"], [2, 1, 3, 2, Decimal("35.00"), Decimal("8.00"), 1])
         self.assertEqual(rows["玉泉区"], [1, 2, 0, 1, Decimal("25.00"), Decimal("0.00"), 0])
@@ -144,4 +152,6 @@ class ReportsTest(TestCase):
 
 def _numbers(row):
     """A row with amounts as Decimal cents, as both the page and the workbook must show them."""
-    return [Decimal(str(value)).quantize(Decimal("0.01")) if isinstance(value, (float, Decimal)) else value for value in row]
+    return [
+        Decimal(str(value)).quantize(Decimal("0.01")) if isinstance(value, (float, Decimal)) else value for value in row
+    ]

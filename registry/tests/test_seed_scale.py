@@ -21,23 +21,46 @@ def snapshot() -> dict:
     """Every seeded row by content (names instead of ids), in insertion order."""
     return {
         "organizations": list(
-            Organization.objects.order_by("pk").values_list("name", "kind", "division__code", "zone__name", "cluster__name")
+            Organization.objects.order_by("pk").values_list(
+                "name", "kind", "division__code", "zone__name", "cluster__name"
+            )
         ),
         "talents": list(
             Talent.objects.order_by("pk").values_list(
-                "name", "gender", "degree", "title_level", "employer__name", "position", "research_fields",
-                "tier__name", "introduction_mode", "introduced_on", "is_retired",
+                "name",
+                "gender",
+                "degree",
+                "title_level",
+                "employer__name",
+                "position",
+                "research_fields",
+                "tier__name",
+                "introduction_mode",
+                "introduced_on",
+                "is_retired",
             )
         ),
         "contracts": [
-            (c.registration_number, c.title, c.contract_type.name, c.contract_amount, c.transaction_amount,
-             c.signed_on, c.registered_on, c.registrar.name,
-             sorted(o.name for o in c.buyers.all()), sorted(o.name for o in c.sellers.all()))
-            for c in TechContract.objects.order_by("pk").select_related("contract_type", "registrar")
+            (
+                c.registration_number,
+                c.title,
+                c.contract_type.name,
+                c.contract_amount,
+                c.transaction_amount,
+                c.signed_on,
+                c.registered_on,
+                c.registrar.name,
+                sorted(o.name for o in c.buyers.all()),
+                sorted(o.name for o in c.sellers.all()),
+            )
+            for c in TechContract.objects.order_by("pk")
+            .select_related("contract_type", "registrar")
             .prefetch_related("buyers", "sellers")
         ],
         "commissioners": list(
-            Commissioner.objects.order_by("pk").values_list("talent__name", "kind", "dispatching_unit__name", "term_start")
+            Commissioner.objects.order_by("pk").values_list(
+                "talent__name", "kind", "dispatching_unit__name", "term_start"
+            )
         ),
         "platforms": list(Platform.objects.order_by("pk").values_list("name", "kind", "host__name", "opened_on")),
     }

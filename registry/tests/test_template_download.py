@@ -49,7 +49,9 @@ class TemplateTests(TestCase):
 
         self.assertEqual(options("性别"), ["男", "女"])
         self.assertEqual(options("已退休"), ["是", "否"])
-        self.assertEqual(options("人才类别"), list(TalentTier.objects.filter(is_active=True).values_list("name", flat=True)))
+        self.assertEqual(
+            options("人才类别"), list(TalentTier.objects.filter(is_active=True).values_list("name", flat=True))
+        )
 
     def test_filled_template_example_row_is_understood_by_the_import(self):
         # The example row of the organization template imports (its lookup values exist).

@@ -54,9 +54,7 @@ class CatalogueTests(SimpleTestCase):
         text = (LOCALE / "django.po").read_text(encoding="utf-8")
         body = text.split("\n\n", 1)[1]
         self.assertNotIn("#, fuzzy", body, "fuzzy entries in django.po: review them")
-        untranslated = [
-            msgid for msgid, msgstr in parse_po(LOCALE / "django.po").items() if msgid and not msgstr
-        ]
+        untranslated = [msgid for msgid, msgstr in parse_po(LOCALE / "django.po").items() if msgid and not msgstr]
         self.assertEqual(untranslated, [], "untranslated entries in django.po")
 
     def test_compiled_catalogue_matches_the_po_file(self):
@@ -64,9 +62,7 @@ class CatalogueTests(SimpleTestCase):
         with open(LOCALE / "django.mo", "rb") as handle:
             mo = gettext.GNUTranslations(handle)
         compiled = {k: v for k, v in mo._catalog.items() if k}
-        self.assertEqual(
-            compiled, po, "django.mo is stale: run `make messages` and commit the .mo"
-        )
+        self.assertEqual(compiled, po, "django.mo is stale: run `make messages` and commit the .mo")
 
 
 class LabelTests(SimpleTestCase):

@@ -61,7 +61,12 @@ class IdentityNumberTests(SimpleTestCase):
 
     def test_impossible_or_future_birth_dates_are_refused(self):
         tomorrow = datetime.date.today() + datetime.timedelta(days=1)
-        for body in ["15010219700230123", "15010219701301123", "15010218000101123", "150102" + tomorrow.strftime("%Y%m%d") + "123"]:
+        for body in [
+            "15010219700230123",
+            "15010219701301123",
+            "15010218000101123",
+            "150102" + tomorrow.strftime("%Y%m%d") + "123",
+        ]:
             number = body + "X"
             with self.subTest(number=number):
                 self.assertEqual(error_code(validate_id_number, number), "id_number_birth_date")
@@ -74,7 +79,14 @@ class IdentityNumberTests(SimpleTestCase):
 
 class PhoneTests(SimpleTestCase):
     def test_mobile_and_landline_numbers_pass(self):
-        for phone in ["13812345678", "+86 138 1234 5678", "0471-1234567", "04711234567", "(0471)1234567", "010-12345678-123"]:
+        for phone in [
+            "13812345678",
+            "+86 138 1234 5678",
+            "0471-1234567",
+            "04711234567",
+            "(0471)1234567",
+            "010-12345678-123",
+        ]:
             with self.subTest(phone=phone):
                 validate_phone(phone)
 
@@ -144,12 +156,17 @@ class AdminFormTests(TestCase):
         self.assertIn(field, errors)
         self.assertIn(text, " ".join(errors[field]))
         # The message is printed inside the field's own row, which the admin marks as having errors.
-        row = re.search(rf'(?s)<div class="form-row[^"]*errors[^"]*field-{field}[" ](?:(?!<div class="form-row).)*', response.content.decode())
+        row = re.search(
+            rf'(?s)<div class="form-row[^"]*errors[^"]*field-{field}[" ](?:(?!<div class="form-row).)*',
+            response.content.decode(),
+        )
         self.assertIsNotNone(row)
         self.assertIn(text, row.group(0))
 
     def test_credit_code_with_a_wrong_check_character(self):
-        response = self.submit_add_form(Organization, name="某公司", kind="enterprise", credit_code="91350100M000100Y4Z")
+        response = self.submit_add_form(
+            Organization, name="某公司", kind="enterprise", credit_code="91350100M000100Y4Z"
+        )
         self.assert_error_next_to(response, "credit_code", "校验")
 
     def test_identity_number_with_a_wrong_check_digit(self):

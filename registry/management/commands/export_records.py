@@ -27,4 +27,3 @@ class Command(BaseCommand):
         data = service.export(model.objects.all(), user or service.CommandUser(), path.suffix[1:].lower(), path.name)
         path.write_bytes(data)
         self.stdout.write(f"{path}: {len(data)} bytes")
-

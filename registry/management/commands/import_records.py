@@ -56,7 +56,8 @@ class Command(BaseCommand):
         try:
             data = path.read_bytes()
             plan, header, rows = service.validate(
-                model, data, path.name, user, options["create_missing"], ProgressBar(sys.stderr))
+                model, data, path.name, user, options["create_missing"], ProgressBar(sys.stderr)
+            )
         except (OSError, reading.UnusableFile) as error:
             self.stderr.write(str(error))
             sys.exit(2)

@@ -47,33 +47,142 @@ GIVEN_CHARACTERS = (
 )
 # Mongolian names written in Chinese characters, common in Hohhot.
 MONGOLIAN_NAMES = (
-    "巴特尔", "其其格", "乌云", "斯琴", "额尔敦", "苏日娜", "那仁", "阿拉坦", "图雅", "宝音", "巴雅尔", "萨仁",
-    "格日勒", "朝鲁", "乌兰", "敖登", "哈斯", "达来", "孟和", "塔娜",
+    "巴特尔",
+    "其其格",
+    "乌云",
+    "斯琴",
+    "额尔敦",
+    "苏日娜",
+    "那仁",
+    "阿拉坦",
+    "图雅",
+    "宝音",
+    "巴雅尔",
+    "萨仁",
+    "格日勒",
+    "朝鲁",
+    "乌兰",
+    "敖登",
+    "哈斯",
+    "达来",
+    "孟和",
+    "塔娜",
 )
 ORGANIZATION_PREFIXES = ("内蒙古", "呼和浩特市", "呼和浩特", "内蒙古自治区")
 ORGANIZATION_WORDS = (
-    "草原", "青城", "北疆", "蒙中", "金山", "盛乐", "大青山", "敕勒川", "昭君", "伊利", "蒙牛", "北辰", "天骄", "华达",
-    "恒信", "瑞丰", "鸿源", "众合", "同创", "新元", "中科", "博睿", "智联", "长城", "阴山", "黄河", "云中", "塞北",
-    "银河", "远景", "东方", "弘毅", "正泰", "嘉禾", "丰泽", "万通", "凯达", "德润", "晨光", "星辰",
+    "草原",
+    "青城",
+    "北疆",
+    "蒙中",
+    "金山",
+    "盛乐",
+    "大青山",
+    "敕勒川",
+    "昭君",
+    "伊利",
+    "蒙牛",
+    "北辰",
+    "天骄",
+    "华达",
+    "恒信",
+    "瑞丰",
+    "鸿源",
+    "众合",
+    "同创",
+    "新元",
+    "中科",
+    "博睿",
+    "智联",
+    "长城",
+    "阴山",
+    "黄河",
+    "云中",
+    "塞北",
+    "银河",
+    "远景",
+    "东方",
+    "弘毅",
+    "正泰",
+    "嘉禾",
+    "丰泽",
+    "万通",
+    "凯达",
+    "德润",
+    "晨光",
+    "星辰",
 )
 INDUSTRIES = (
-    "乳业", "稀土", "新能源", "生物", "信息", "新材料", "光伏", "装备", "农牧", "医药", "环保", "云计算", "电子",
-    "化工", "食品", "种业", "氢能", "数据", "节能", "检测",
+    "乳业",
+    "稀土",
+    "新能源",
+    "生物",
+    "信息",
+    "新材料",
+    "光伏",
+    "装备",
+    "农牧",
+    "医药",
+    "环保",
+    "云计算",
+    "电子",
+    "化工",
+    "食品",
+    "种业",
+    "氢能",
+    "数据",
+    "节能",
+    "检测",
 )
 ENTERPRISE_SUFFIXES = ("科技有限公司", "技术有限公司", "股份有限公司", "有限责任公司", "科技发展有限公司")
 INSTITUTE_SUFFIXES = ("研究院", "研究所", "技术中心")
 UNIVERSITIES = (
-    "内蒙古大学", "内蒙古工业大学", "内蒙古农业大学", "内蒙古师范大学", "内蒙古医科大学", "内蒙古财经大学",
-    "呼和浩特民族学院", "内蒙古建筑职业技术学院", "呼和浩特职业学院", "内蒙古电子信息职业技术学院",
+    "内蒙古大学",
+    "内蒙古工业大学",
+    "内蒙古农业大学",
+    "内蒙古师范大学",
+    "内蒙古医科大学",
+    "内蒙古财经大学",
+    "呼和浩特民族学院",
+    "内蒙古建筑职业技术学院",
+    "呼和浩特职业学院",
+    "内蒙古电子信息职业技术学院",
 )
 RESEARCH_FIELDS = (
-    "乳品加工", "稀土功能材料", "风光储一体化", "生物发酵", "大数据", "人工智能", "草原生态", "马铃薯育种", "奶牛育种",
-    "中蒙医药", "节能环保", "煤化工", "氢能储运", "智能制造", "农畜产品检测", "种业创新",
+    "乳品加工",
+    "稀土功能材料",
+    "风光储一体化",
+    "生物发酵",
+    "大数据",
+    "人工智能",
+    "草原生态",
+    "马铃薯育种",
+    "奶牛育种",
+    "中蒙医药",
+    "节能环保",
+    "煤化工",
+    "氢能储运",
+    "智能制造",
+    "农畜产品检测",
+    "种业创新",
 )
 POSITIONS = ("研究员", "高级工程师", "工程师", "教授", "副教授", "总工程师", "技术总监", "主任", "博士后", "")
 CONTRACT_SUBJECTS = (
-    "乳酸菌发酵", "稀土永磁", "光伏组件", "储能系统", "马铃薯脱毒种薯", "牧草种植", "奶牛精准饲喂", "数据中心节能",
-    "智能巡检", "污水处理", "土壤改良", "蒙药制剂", "氢燃料电池", "农机装备", "冷链物流", "碳纤维",
+    "乳酸菌发酵",
+    "稀土永磁",
+    "光伏组件",
+    "储能系统",
+    "马铃薯脱毒种薯",
+    "牧草种植",
+    "奶牛精准饲喂",
+    "数据中心节能",
+    "智能巡检",
+    "污水处理",
+    "土壤改良",
+    "蒙药制剂",
+    "氢燃料电池",
+    "农机装备",
+    "冷链物流",
+    "碳纤维",
 )
 CONTRACT_ACTIONS = ("关键技术开发", "工艺优化", "技术转让", "专利实施许可", "技术咨询", "技术服务", "成果转化", "中试")
 FIRST_DAY = datetime.date(2015, 1, 1)
@@ -86,8 +195,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--talents", type=int, default=1000)
         parser.add_argument("--contracts", type=int, default=200)
-        parser.add_argument("--organizations", type=int, default=None,
-                            help="default: one per 300 talents, at least 50, at most 3000")
+        parser.add_argument(
+            "--organizations", type=int, default=None, help="default: one per 300 talents, at least 50, at most 3000"
+        )
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument("--batch-size", type=int, default=5000)
 
@@ -123,7 +233,9 @@ class Seeder:
         org_ids = self.timed("organizations", self.organizations, organizations)
         talent_ids = self.timed("talents", self.talents, talents, org_ids)
         self.timed("contracts", self.contracts, contracts, org_ids)
-        self.timed("commissioners", self.commissioners, min(len(talent_ids), max(20, talents // 2000)), talent_ids, org_ids)
+        self.timed(
+            "commissioners", self.commissioners, min(len(talent_ids), max(20, talents // 2000)), talent_ids, org_ids
+        )
         self.timed("platforms", self.platforms, min(len(org_ids), max(10, organizations // 30)), org_ids)
 
     def timed(self, label, step, count, *args):
@@ -170,8 +282,16 @@ class Seeder:
         rows = []
         for talent_id in rng.sample(talent_ids, count):
             start = random_day(rng)
-            rows.append((talent_id, rng.choice(kinds), rng.choice(org_ids), start,
-                         start + datetime.timedelta(days=3 * 365), rng.choice(RESEARCH_FIELDS)))
+            rows.append(
+                (
+                    talent_id,
+                    rng.choice(kinds),
+                    rng.choice(org_ids),
+                    start,
+                    start + datetime.timedelta(days=3 * 365),
+                    rng.choice(RESEARCH_FIELDS),
+                )
+            )
         return self.writer.insert(Commissioner, COMMISSIONER_FIELDS, rows)
 
     def platforms(self, count: int, org_ids: list[int]) -> list[int]:
@@ -198,12 +318,28 @@ class Seeder:
 
 ORGANIZATION_FIELDS = ("name", "kind", "division_id", "zone_id", "cluster_id")
 TALENT_FIELDS = (
-    "name", "gender", "degree", "title_level", "employer_id", "position", "research_fields", "tier_id",
-    "introduction_mode", "introduced_on", "is_retired", "nationality",
+    "name",
+    "gender",
+    "degree",
+    "title_level",
+    "employer_id",
+    "position",
+    "research_fields",
+    "tier_id",
+    "introduction_mode",
+    "introduced_on",
+    "is_retired",
+    "nationality",
 )
 CONTRACT_FIELDS = (
-    "registration_number", "title", "contract_type_id", "contract_amount", "transaction_amount",
-    "signed_on", "registered_on", "registrar_id",
+    "registration_number",
+    "title",
+    "contract_type_id",
+    "contract_amount",
+    "transaction_amount",
+    "signed_on",
+    "registered_on",
+    "registrar_id",
 )
 COMMISSIONER_FIELDS = ("talent_id", "kind", "dispatching_unit_id", "term_start", "term_end", "service_field")
 PLATFORM_FIELDS = ("name", "kind", "host_id", "opened_on")
@@ -242,15 +378,23 @@ def organization_row(rng, number, taken, divisions, zones, clusters):
     if number < len(UNIVERSITIES):
         name, kind = UNIVERSITIES[number], Organization.Kind.UNIVERSITY
     elif draw < 0.1:
-        name, kind = f"{rng.choice(ORGANIZATION_PREFIXES)}{rng.choice(INDUSTRIES)}{rng.choice(INSTITUTE_SUFFIXES)}", Organization.Kind.INSTITUTE
+        name, kind = (
+            f"{rng.choice(ORGANIZATION_PREFIXES)}{rng.choice(INDUSTRIES)}{rng.choice(INSTITUTE_SUFFIXES)}",
+            Organization.Kind.INSTITUTE,
+        )
     elif draw < 0.15:
         name, kind = f"呼和浩特市{rng.choice(INDUSTRIES)}产业协会", Organization.Kind.ASSOCIATION
     else:
         words = "".join(rng.sample(ORGANIZATION_WORDS, 2))
         name = f"{rng.choice(ORGANIZATION_PREFIXES)}{words}{rng.choice(INDUSTRIES)}{rng.choice(ENTERPRISE_SUFFIXES)}"
         kind = Organization.Kind.ENTERPRISE
-    return (unique_name(name, taken), kind, pick_or_none(rng, divisions, 0.9), pick_or_none(rng, zones, 0.4),
-            pick_or_none(rng, clusters, 0.6))
+    return (
+        unique_name(name, taken),
+        kind,
+        pick_or_none(rng, divisions, 0.9),
+        pick_or_none(rng, zones, 0.4),
+        pick_or_none(rng, clusters, 0.6),
+    )
 
 
 def talent_row(rng, org_ids, tiers):
