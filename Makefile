@@ -6,7 +6,7 @@ PIP := $(VENV)/bin/pip
 DEV_STAMP := $(VENV)/.dev-installed
 RUN_STAMP := $(VENV)/.installed
 
-.PHONY: run test test-sqlite test-postgres bench messages check-deploy clean
+.PHONY: run test test-sqlite test-postgres lint format bench messages check-deploy clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,15 @@ test-sqlite: $(DEV_STAMP)
 test-postgres: $(DEV_STAMP)
 	@echo "=== Test suite on PostgreSQL ==="
 	$(TEST_ENV) $(PY) scripts/with_postgres.py -- $(PY) -m pytest $(PYTEST_ARGS)
+
+# The quality gate CI runs before the tests: lint rules and formatting (settings in pyproject.toml).
+lint: $(DEV_STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(DEV_STAMP)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
 
 bench: $(DEV_STAMP)
 	$(TEST_ENV) $(PY) scripts/with_postgres.py -- $(PY) bench/run.py $(BENCH_ARGS)

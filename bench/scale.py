@@ -96,9 +96,9 @@ def setup_django():
         setup_test_environment()  # lets the in-process test client use "testserver"
     except RuntimeError:
         pass  # another benchmark already did
-    import bench.scale_site  # noqa: F401 - registers bench admins where the project has none
-
     from django.urls import clear_url_caches
+
+    import bench.scale_site  # noqa: F401 - registers bench admins where the project has none
 
     clear_url_caches()
 
@@ -206,7 +206,7 @@ class gunicorn:
     def __init__(self, workers: int):
         self.workers = workers
 
-    def __enter__(self) -> "gunicorn":
+    def __enter__(self) -> gunicorn:
         self.port = free_port()
         environment = dict(
             os.environ,

@@ -11,6 +11,7 @@ from registry.models import (
     Workstation,
     WorkstationMember,
 )
+
 from .common import SOURCES_FIELDSET, DomainAdmin, DomainInline, count_column, count_of, warn_about_academicians
 
 # What __str__ of a commissioner follows: the person or the legal-person unit.

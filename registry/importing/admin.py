@@ -35,16 +35,24 @@ class SpreadsheetMixin(ImportExportMixin):
     export_form_class = ExportForm
     import_template_name = "registry/importing/import.html"
 
+    def url_name(self, action: str) -> str:
+        app_label, model_name = self.get_model_info()
+        return f"{app_label}_{model_name}_{action}"
+
+    def admin_url(self, action: str) -> str:
+        return reverse(f"admin:{self.url_name(action)}")
+
     def get_urls(self):
-        info = self.get_model_info()
         extra = [
             path(
-                "import/template/", self.admin_site.admin_view(self.template_view), name="%s_%s_import_template" % info
+                "import/template/",
+                self.admin_site.admin_view(self.template_view),
+                name=self.url_name("import_template"),
             ),
             path(
                 "import/errors/<uuid:token>/",
                 self.admin_site.admin_view(self.error_report_view),
-                name="%s_%s_import_errors" % info,
+                name=self.url_name("import_errors"),
             ),
         ]
         return extra + super().get_urls()
@@ -74,7 +82,7 @@ class SpreadsheetMixin(ImportExportMixin):
         pending = service.pending_for(token, request.user)
         if pending is None or pending.model != self.model._meta.label:
             messages.error(request, _("This import has expired or does not exist; upload the file again."))
-            return HttpResponseRedirect(reverse("admin:%s_%s_import" % self.get_model_info()))
+            return HttpResponseRedirect(self.admin_url("import"))
         plan = service.load_plan(pending)
         page = Paginator(plan.changes, CHANGES_PER_PAGE).get_page(request.GET.get("page"))
         context = {
@@ -91,14 +99,13 @@ class SpreadsheetMixin(ImportExportMixin):
         return self.render_import(request, context)
 
     def render_import(self, request, context):
-        info = self.get_model_info()
         context.update(self.admin_site.each_context(request))
         context.update(
             {
                 "title": _("Import"),
                 "opts": self.model._meta,
                 "columns": columns_for(self.model),
-                "template_url": reverse("admin:%s_%s_import_template" % info),
+                "template_url": self.admin_url("import_template"),
                 "ttl_minutes": service.pending_ttl_minutes(),
             }
         )
@@ -115,7 +122,7 @@ class SpreadsheetMixin(ImportExportMixin):
         pending = service.pending_for(form.data.get("token"), request.user) if form.is_valid() else None
         if pending is None or pending.model != self.model._meta.label:
             messages.error(request, _("This import has expired or does not exist; upload the file again."))
-            return HttpResponseRedirect(reverse("admin:%s_%s_import" % self.get_model_info()))
+            return HttpResponseRedirect(self.admin_url("import"))
         if service.load_plan(pending).errors:
             raise PermissionDenied
         try:
@@ -125,9 +132,9 @@ class SpreadsheetMixin(ImportExportMixin):
             messages.error(
                 request, _("The registry changed after the preview and nothing was imported; upload the file again.")
             )
-            return HttpResponseRedirect(reverse("admin:%s_%s_import" % self.get_model_info()))
+            return HttpResponseRedirect(self.admin_url("import"))
         messages.success(request, _("Import finished: %(new)d new, %(updated)d updated.") % result)
-        return HttpResponseRedirect(reverse("admin:%s_%s_changelist" % self.get_model_info()))
+        return HttpResponseRedirect(self.admin_url("changelist"))
 
     def template_view(self, request):
         if not self.has_import_permission(request):

@@ -58,7 +58,8 @@ def insert_rows(model, fields, rows, returning=False) -> list | None:
     with connection.cursor() as cursor:
         for start in range(0, len(rows), per_batch):
             batch = prepared(rows[start : start + per_batch], fields, connection)
-            sql = f"INSERT INTO {table} ({names}) VALUES {', '.join([placeholder] * len(batch))}{suffix}"
+            # Identifiers quoted by the backend; every value is a bound parameter.
+            sql = f"INSERT INTO {table} ({names}) VALUES {', '.join([placeholder] * len(batch))}{suffix}"  # noqa: S608
             cursor.execute(sql, [value for row in batch for value in row])
             if returning:
                 pks.extend(pk for (pk,) in cursor.fetchall())
@@ -97,7 +98,8 @@ def update_rows(model, fields, rows) -> None:
     connection = connections[router.db_for_write(model)]
     quote = connection.ops.quote_name
     assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
-    sql = f"UPDATE {quote(model._meta.db_table)} SET {assignments} WHERE {quote(model._meta.pk.column)} = %s"
+    table, pk = quote(model._meta.db_table), quote(model._meta.pk.column)
+    sql = f"UPDATE {table} SET {assignments} WHERE {pk} = %s"  # noqa: S608 - quoted identifiers, bound values
     with connection.cursor() as cursor:
         cursor.executemany(sql, prepared(rows, list(fields) + [model._meta.pk], connection))
 

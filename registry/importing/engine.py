@@ -601,7 +601,7 @@ def apply_updates(model, updates, fields, resolved, user_pk, reason, now):
         return
     names = [f.attname for f in fields]
     created_at = {}
-    for chunk in chunks([pk for pk, _, _ in updates]):
+    for chunk in chunks([update[0] for update in updates]):
         created_at.update(model.objects.filter(pk__in=chunk).values_list("pk", "created_at"))
     groups: dict = {}
     for pk, row, changed in updates:

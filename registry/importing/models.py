@@ -37,10 +37,10 @@ class PendingImport(models.Model):
         verbose_name_plural = _("pending imports")
         ordering = ["-created_at"]
 
+    def __str__(self):
+        return f"{self.file_name} ({self.model})"
+
     def save(self, *args, **kwargs):
         if self.expires_at is None:
             self.expires_at = timezone.now() + datetime.timedelta(seconds=settings.IMPORT_PENDING_TTL)
         super().save(*args, **kwargs)
-
-    def __str__(self):
-        return f"{self.file_name} ({self.model})"

@@ -11,7 +11,6 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime
-import decimal
 import io
 
 from django.db import models
@@ -107,8 +106,9 @@ def write_csv(header, rows) -> tuple[bytes, int]:
     writer = csv.writer(output)
     writer.writerow(header)
     count = 0
-    for count, row in enumerate(rows, start=1):
+    for row in rows:
         writer.writerow(["" if value is None else escape_formula(str(value)) for value in row])
+        count += 1
     return codecs.BOM_UTF8 + output.getvalue().encode("utf-8"), count
 
 

@@ -53,7 +53,7 @@ CLUSTERS = [
     ("其他/未来产业", None, None),
 ]
 
-TIERS = [("英才兴蒙 %s类" % n, "英才兴蒙（2024）") for n in "一二三四五六"]
+TIERS = [(f"英才兴蒙 {n}类", "英才兴蒙（2024）") for n in "一二三四五六"]
 
 QUALIFICATION_KINDS = [
     ("高新技术企业", 3),

@@ -1,5 +1,8 @@
 """Models of the registry, split by domain and re-exported here."""
 
+# The pending-import store lives with the import code that owns it.
+from registry.importing.models import PendingImport  # noqa: E402
+
 from .access import StaffScope
 from .audit import AuditEvent
 from .base import NaturalKeyManager, RegistryModel
@@ -27,9 +30,6 @@ from .projects import Project, ProjectPartner, ProjectTarget
 from .sources import Citation, Source
 from .talents import Talent
 from .transfer import Policy, Subsidy, TechContract, TechnologyBroker, TrainingBase, TransferAgency
-
-# The pending-import store lives with the import code that owns it.
-from registry.importing.models import PendingImport  # noqa: E402
 
 __all__ = [
     "AuditEvent",
@@ -66,6 +66,7 @@ __all__ = [
     "TechContract",
     "TechnologyBroker",
     "TrainingBase",
+    "TransferAgency",
     "Workstation",
     "WorkstationMember",
 ]

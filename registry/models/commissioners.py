@@ -210,7 +210,8 @@ class Commissioner(CitedModel):
             raise ValidationError(
                 {
                     "kind": _(
-                        "Only a legal-person commissioner is an organization; choose the kind “legal-person commissioner”."
+                        "Only a legal-person commissioner is an organization; "
+                        "choose the kind “legal-person commissioner”."
                     )
                 }
             )

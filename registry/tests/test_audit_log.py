@@ -3,9 +3,9 @@
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.test import RequestFactory, TestCase, override_settings
+from django.urls import reverse
 from import_export.admin import ExportMixin
 from import_export.formats.base_formats import CSV
-from django.urls import reverse
 
 from registry import roles
 from registry.admin.access import AccessMixin

@@ -1,7 +1,6 @@
 """In Chromium: template download, xlsx and GBK CSV imports through preview and confirmation, a bad
 file with its error workbook, and an export of a filtered list checked cell by cell."""
 
-import io
 import tempfile
 from pathlib import Path
 

@@ -42,7 +42,7 @@ class ConstraintTests(TestCase):
         cls.project = Project.objects.create(title="某揭榜挂帅项目", kind=Project.Kind.OPEN_COMPETITION)
 
     def bad_records(self):
-        """(record, field the error belongs to or None for the whole record, words of the message, in the database too)."""
+        """(record, field of the error or None for the record, words of the message, checked in the database too)."""
         org, talent = self.organization, self.talent
         high_tech = QualificationKind.objects.get(name="高新技术企业")
         contract_type = ContractType.objects.first()

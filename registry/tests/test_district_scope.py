@@ -10,8 +10,8 @@ from registry.models import (
     Division,
     Organization,
     Policy,
-    TechContract,
     Talent,
+    TechContract,
 )
 from registry.tests import urls_access
 from registry.tests.access_support import RecordBuilder, make_user

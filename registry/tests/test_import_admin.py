@@ -1,6 +1,7 @@
 """The admin import flow end to end through the real views: upload, preview, confirm."""
 
 import codecs
+import io
 import re
 
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -11,8 +12,6 @@ from registry.importing.models import PendingImport
 from registry.models import AuditEvent, Organization, Talent
 
 from .impexp_support import TALENT_HEADER, csv_text, ensure_permissions, staff, xlsx
-
-import io
 
 
 @override_settings(ROOT_URLCONF="registry.tests.impexp_support")

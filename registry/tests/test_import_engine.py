@@ -1,14 +1,15 @@
 """Importing rows: columns, relations by natural key, identity, all-or-nothing, history and audit."""
 
+import io
+
+from django.db import IntegrityError
 from django.test import TestCase
 from openpyxl import load_workbook
 
 from registry.importing import engine, service
-from registry.models import AuditEvent, CommissionerTeam, Division, Organization, OrganizationAlias, Talent, TalentTier
+from registry.models import AuditEvent, CommissionerTeam, Organization, OrganizationAlias, Talent, TalentTier
 
 from .impexp_support import TALENT_HEADER, csv_text, id_number, staff, xlsx
-
-import io
 
 
 class ImportCase(TestCase):
@@ -188,7 +189,7 @@ class ValidationTests(ImportCase):
             [["姓名", "证件号码"], ["张三", id_number(sequence="002")], ["李四", id_number(sequence="003")]]
         )
         Talent.objects.create(name="王五", id_number=id_number(sequence="003"))  # appears after validation
-        with self.assertRaises(Exception):
+        with self.assertRaises(IntegrityError):
             service.apply_plan(plan, self.user, "late.csv")
         self.assertEqual(Talent.objects.count(), 1)
         self.assertFalse(AuditEvent.objects.filter(kind="import").exists())

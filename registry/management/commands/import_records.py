@@ -71,4 +71,4 @@ class Command(BaseCommand):
         if options["dry_run"] or not plan.has_changes:
             return
         result = service.apply_plan(plan, user, path.name)
-        self.stdout.write(self.style.SUCCESS("%(new)d new, %(updated)d updated" % result))
+        self.stdout.write(self.style.SUCCESS("{new} new, {updated} updated".format(**result)))

@@ -31,9 +31,9 @@ from registry.models import (
     IndustryCluster,
     Organization,
     Platform,
+    Talent,
     TalentTier,
     TechContract,
-    Talent,
 )
 
 # Common surnames, most frequent first (weights fall with the rank).
@@ -227,7 +227,7 @@ class Seeder:
         self.stdout = stdout
 
     def rng(self, kind: str) -> random.Random:
-        return random.Random(f"{self.seed}:{kind}")
+        return random.Random(f"{self.seed}:{kind}")  # noqa: S311 - reproducible test data, not secrets
 
     def run(self, organizations: int, talents: int, contracts: int):
         org_ids = self.timed("organizations", self.organizations, organizations)
