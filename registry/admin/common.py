@@ -67,7 +67,7 @@ class DomainAdmin(RegistryAdmin):
         return queryset
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
-        # A citation prints its source's key; fetch the sources with the selected citations.
+        # A citation prints its source's title; fetch the sources with the selected citations.
         if db_field.related_model is Citation:
             kwargs.setdefault("queryset", Citation.objects.select_related("source"))
         return super().formfield_for_manytomany(db_field, request, **kwargs)

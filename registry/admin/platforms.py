@@ -1,6 +1,8 @@
 """Innovation platforms (创新平台) with their member organizations and experts."""
 
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from registry.models import Platform, PlatformExpert, PlatformMember
@@ -42,11 +44,20 @@ class PlatformAdmin(DomainAdmin):
         "expert_count": count_of(PlatformExpert, "platform"),
     }
     inlines = (PlatformMemberInline, PlatformExpertInline)
+    readonly_fields = ("project_list",)
     fieldsets = (
         (None, {"fields": ("name", "kind", "level", "status")}),
-        (_("Host and opening"), {"fields": ("host", "opened_on")}),
+        (_("Host and opening"), {"fields": ("host", "opened_on", "project_list")}),
         SOURCES_FIELDSET,
     )
+
+    @admin.display(description=_("projects"))
+    def project_list(self, obj):
+        # A link rather than a list: the project list applies the user's district scope.
+        if obj is None or obj.pk is None:
+            return "-"
+        url = reverse("admin:registry_project_changelist")
+        return format_html('<a href="{}?platform__id__exact={}">{}</a>', url, obj.pk, _("Projects at this platform"))
 
 
 @admin.register(PlatformMember)

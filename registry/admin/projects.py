@@ -1,4 +1,4 @@
-"""Projects (揭榜挂帅, landing, industry-university-research, science plan) with partners and targets."""
+"""Projects and cooperations (揭榜挂帅, landing, co-building, R&D, training, ...) with partners and targets."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +26,7 @@ class ProjectAdmin(DomainAdmin):
         "kind",
         "field",
         "problem_owner",
+        "platform",
         "started_on",
         "status",
         count_column("partner_count", _("partners")),
@@ -35,17 +36,18 @@ class ProjectAdmin(DomainAdmin):
         "title",
         "field",
         "problem_owner__name",
+        "platform__name",
         "partners__organization__name",
         "partners__talent__name",
     )
     date_hierarchy = "started_on"
-    list_select_related = ("problem_owner",)
-    autocomplete_fields = ("problem_owner", "citations")
+    list_select_related = ("problem_owner", "platform")
+    autocomplete_fields = ("problem_owner", "platform", "citations")
     annotations = {"partner_count": count_of(ProjectPartner, "project")}
     inlines = (ProjectPartnerInline, ProjectTargetInline)
     fieldsets = (
         (None, {"fields": ("title", "kind", "field", "status")}),
-        (_("Owner and start"), {"fields": ("problem_owner", "started_on")}),
+        (_("Owner, platform and start"), {"fields": ("problem_owner", "platform", "started_on")}),
         SOURCES_FIELDSET,
     )
 

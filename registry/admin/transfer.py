@@ -17,14 +17,14 @@ def names(related) -> str:
 
 @admin.register(Policy)
 class PolicyAdmin(DomainAdmin):
-    list_display = ("title", "document_number", "issuer", "issued_on", "max_funding")
-    list_filter = ("issuer__kind",)
+    list_display = ("title", "kind", "document_number", "issuer", "issued_on", "max_funding")
+    list_filter = ("kind", "issuer__kind")
     search_fields = ("title", "document_number", "issuer__name", "summary")
     date_hierarchy = "issued_on"
     list_select_related = ("issuer",)
     autocomplete_fields = ("issuer", "citations")
     fieldsets = (
-        (None, {"fields": ("title", "document_number", "issuer", "issued_on")}),
+        (None, {"fields": ("title", "kind", "document_number", "issuer", "issued_on")}),
         (_("Content"), {"fields": ("summary", "max_funding")}),
         SOURCES_FIELDSET,
     )

@@ -9,8 +9,10 @@ from .talents import Talent
 
 
 class Project(CitedModel):
-    """A project: a 揭榜挂帅 task, a university-city landing project, an industry-university-research
-    project or a science-plan project."""
+    """A project or cooperation: a 揭榜挂帅 task, a landing or industry-university-research project, a
+    co-built institution, enterprise or platform R&D, training, talent introduction, a roadshow, an
+    enterprise brought to the city, demonstration work. `platform` is the platform a co-building
+    project built, or the one the project is carried out at."""
 
     NATURAL_KEY = ("title",)
 
@@ -19,6 +21,13 @@ class Project(CitedModel):
         LANDING = "landing", _("university-city landing project")
         INDUSTRY_UNIVERSITY = "industry_university", _("industry-university-research project")
         SCIENCE_PLAN = "science_plan", _("science plan project")
+        CO_BUILDING = "co_building", _("co-built institution or centre")
+        RESEARCH = "research", _("enterprise or platform R&D")
+        TALENT_TRAINING = "talent_training", _("talent training")
+        TALENT_INTRODUCTION = "talent_introduction", _("talent introduction")
+        ROADSHOW = "roadshow", _("results roadshow")
+        ENTERPRISE_ARRIVAL = "enterprise_arrival", _("enterprise brought to the city")
+        DEMONSTRATION = "demonstration", _("demonstration and extension")
 
     class Status(models.TextChoices):
         PLANNED = "planned", _("planned")
@@ -36,6 +45,18 @@ class Project(CitedModel):
         null=True,
         blank=True,
         related_name="owned_projects",
+        help_text=_(
+            "For a 揭榜挂帅 task the enterprise that set it; for other projects the organization they belong to."
+        ),
+    )
+    platform = models.ForeignKey(
+        "registry.Platform",
+        models.PROTECT,
+        verbose_name=_("platform"),
+        null=True,
+        blank=True,
+        related_name="projects",
+        help_text=_("For a co-building project the platform it built; otherwise the platform it is carried out at."),
     )
     started_on = models.DateField(_("started on"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ONGOING)

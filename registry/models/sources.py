@@ -1,6 +1,7 @@
 """Where facts come from: published sources and short citations of them."""
 
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .base import RegistryModel
@@ -50,4 +51,5 @@ class Citation(RegistryModel):
         ]
 
     def __str__(self):
-        return f"{self.source.key}: {self.excerpt}"
+        # Excerpt first so a record's citations differ at a glance; the source by its title, not its key.
+        return gettext("“%(excerpt)s” — %(source)s") % {"excerpt": self.excerpt, "source": self.source.title}

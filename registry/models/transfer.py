@@ -17,11 +17,24 @@ AMOUNT = dict(max_digits=16, decimal_places=2, validators=[MinValueValidator(0)]
 
 
 class Policy(CitedModel):
-    """A policy document or mechanism: title, document number, issuer, date, funding ceiling."""
+    """A policy document, strategy, programme, plan, mechanism, mode, service window or subsidy scheme:
+    title, kind, document number, issuer, date, funding ceiling."""
 
     NATURAL_KEY = ("title",)
 
+    class Kind(models.TextChoices):
+        DOCUMENT = "document", _("policy document")
+        STRATEGY = "strategy", _("strategy")
+        PROGRAMME = "programme", _("action or programme")
+        PLAN = "plan", _("plan")
+        MECHANISM = "mechanism", _("mechanism")
+        MODE = "mode", _("mode")
+        SERVICE_PLATFORM = "service_platform", _("service window or platform")
+        SUBSIDY = "subsidy", _("subsidy scheme")
+        OTHER = "other", _("other")
+
     title = models.CharField(_("title"), max_length=300, unique=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.DOCUMENT)
     document_number = models.CharField(_("document number"), max_length=100, blank=True)
     issuer = models.ForeignKey(
         Organization, models.PROTECT, verbose_name=_("issuer"), null=True, blank=True, related_name="policies"
