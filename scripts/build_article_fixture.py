@@ -546,63 +546,218 @@ ZHAOJUAN = talent("赵娟", ZHONGFU, [b("司董事长赵娟告诉记者")], posi
 ZHANGYONGMING = talent("张永明", DAXI, [b("经理张永明")], position="总经理", notes="仅见于文章二图片说明。")
 
 # ---------------------------------------------------------------- policies
+# Every document, strategy, programme, plan, mechanism, mode, service window and subsidy scheme the
+# articles name, each with its kind (Policy.Kind).
+DOCUMENT, STRATEGY, PROGRAMME, PLAN = "document", "strategy", "programme", "plan"
+MECHANISM, MODE, SERVICE_PLATFORM, SUBSIDY = "mechanism", "mode", "service_platform", "subsidy"
 
 
-def policy(title, cites, **fields):
-    add("policy", cites, title=title, **fields)
+def policy(title, kind, cites, **fields):
+    add("policy", cites, title=title, kind=kind, **fields)
     return [title]
 
 
 POLICY_CITY = policy(
     "呼和浩特市人民政府关于进一步推动科技创新构建区域创新中心的实施意见",
+    DOCUMENT,
     [a("呼和浩特市人民政府关于进一步推动"), a("科技创新构建区域创新中心的实施意见")],
     issuer=[CITY],
     notes="文中称“去年以来”连续发布的“硬核”政策之一；文号与日期未载明。",
 )
 policy(
     "呼和浩特市吸引人才政策10条科技创新领域配套实施细则(试行)",
+    DOCUMENT,
     [a("《呼和浩特市吸引人才政策10条科技创新领域配套实施细则(试行)》")],
     notes="发布单位文中只写“我市”，未载明具体机关；文号与日期未载明。文中所述“最高给予1亿元的项目资助”"
     "是对这批政策的概括，未指明出自哪一份文件，故未填资助上限（见指标）。",
 )
 policy(
+    "“1+6”人才政策",
+    DOCUMENT,
+    [b("我市制定“1+6”人才政策")],
+    notes="一套人才政策（一个主文件加六个配套，按名称理解）；各文件名称文中未列出。",
+)
+policy(
     "科技兴蒙“4+8+N”合作机制",
+    MECHANISM,
     [a("在科技兴蒙“4+8+N”合作机制带动下"), b("上海交通大学是“4+8+N”合作主体中的重要一")],
-    notes="上海交通大学为合作主体之一。",
-)
-policy("“科技兴蒙”行动", [b("推深做实“科技兴蒙”行动"), b("随着“科技兴蒙”行动不断深入推进")])
-policy("“强首府”工程", [b("围绕“强首府”工程"), a("我市抢抓“强首府”机遇")])
-policy("“四维支撑”布局", [b("科技人才“四维支撑”布局")], notes="从研发、平台、合作、人才四个方面支撑科技工作。")
-policy(
-    "“五大攻坚行动”",
-    [b("科技成果转化“五大攻坚行动”")],
-    notes="五项攻坚：技术攻关、研发投入、创新主体数量翻番、开放合作、成果转化。",
-)
-policy("“1+6”人才政策", [b("我市制定“1+6”人才政策")])
-policy(
-    "“科技型中小企业——高新技术企业——科技领军企业”梯次培育体系",
-    [b("构建了“科技型中小企业——高新"), b("技术企业——科技领军企业”梯次培育体系")],
+    notes="上海交通大学为合作主体之一。文章一所列市校、市院共建的研究院和创新中心是在此机制带动下共建的（见共建项目）。",
 )
 policy(
     "“企业出题、科研机构揭榜”攻关机制",
+    MECHANISM,
     [a("建立“企业出题、科研机构揭榜”的新型攻关机制"), a("采取“科研项目+人才团队”方式")],
-    notes="2023年建立，采取科研项目加人才团队的方式引进创新人才团队。",
+    notes="2023年建立，采取科研项目加人才团队的方式引进创新人才团队。文章二的两个揭榜挂帅项目登记在项目中，"
+    "文中未说明它们是否出自这一机制。",
+)
+policy(
+    "与高校院所协同创新机制",
+    MECHANISM,
+    [a("推动与高校院所构建协同创新机制"), b("合作新路径、协同创新新机制")],
+    notes="文章一：市里推动与高校院所构建；文章二：上海交通大学内蒙古研究院院长表示要探索协同创新的新机制。"
+    "两处主体不同，合为一条记录，各自见引文。",
+)
+policy(
+    "校地合作机制",
+    MECHANISM,
+    [b("在校地合作机制推动下")],
+    notes="文章二：上海智能网联汽车技术中心内蒙古分公司的业务在这一机制推动下取得进展。",
 )
 policy(
     "“一心多点”对接承接机制",
+    MECHANISM,
     [b("建立区外“一心多点”对接承接机制"), b("我市积极构建“一心多点”人才新格局")],
     notes="与首都对接，经人才交流、异地孵化把北京人才智力资源引到内蒙古。",
 )
 policy(
+    "法人科技特派员单位",
+    MECHANISM,
+    [b("单兵作战、单一服务的形式，改变为组团作战、全方位服务"), LEGAL_UNITS],
+    notes="把特派员一人一岗的服务改为由高校院所整体组团服务；已在三家单位建立（见科技特派员中的法人科技特派员单位）。",
+)
+policy(
+    "“科技型中小企业——高新技术企业——科技领军企业”梯次培育体系",
+    MECHANISM,
+    [b("构建了“科技型中小企业——高新"), b("技术企业——科技领军企业”梯次培育体系")],
+)
+policy(
+    "国家乳业技术创新中心全产业链协同创新体系",
+    MECHANISM,
+    [b("构建起全产业链协同创新体系")],
+    notes="国家乳业技术创新中心联合成员单位构建；登记用的标题在原文名称前加了中心名。",
+)
+policy(
+    "柔性引才模式",
+    MODE,
+    [
+        a("三大创新策源平台通过柔性引才模式"),
+        a("引进高端人才担任领衔专家"),
+        b("柔性引进了兰州大学、中国农科院草原所高层次人才"),
+    ],
+    notes="文章一：国家乳业、国家草业、动物疫苗三家技术创新中心以此模式请高端人才做领衔专家、牵头重大科研任务；"
+    "文章二写作“柔性引进”（乳业中心的院士、草业中心的13个人才团队）。",
+)
+policy(
+    "“科研项目+人才团队”引才方式",
+    MODE,
+    [a("采取“科研项目+人才团队”方式"), a("引进与产业需求适配的“高精尖缺”创新人才团队")],
+    notes="文章一写作“方式”；与“企业出题、科研机构揭榜”攻关机制同时提出。",
+)
+policy(
     "“项目+平台”院士引进依托模式",
+    MODE,
     [b("实施重大技术攻关，形成“项目+"), b("平台”的院士引进依托模式")],
     notes="市科技局表示下一步要形成的模式。",
 )
-policy("基层人才发展计划", [b("实施基层人才发展计划")])
-policy("“千名专家服务基层”活动", [b("深化“千名专家服务基层”活动")])
-POLICY_TRADE = policy("自治区技术交易后补助", [a("申报了自治区技术交易后补助项目"), a("均获得了自治区技术交易后补助")])
+policy(
+    "“异地研发、驻地招才、本地转化”协同创新模式",
+    MODE,
+    [b("“异地研发、驻地招才、本地转化”的协同创新模式"), b("实现“研发在首都，转化在呼和浩特”")],
+    notes="依托呼和浩特科创中心（北京）：项目在北京孵化、成熟后到本市转化；首府企业可在北京设研发子公司等。",
+)
+policy(
+    "“人才飞地”",
+    MODE,
+    [b("打造“人才飞地”和产学研用合作交流平台"), b("司、校企共享实验室、专家工作站等“人才飞地”")],
+    notes="设在北京的引才用才载体：呼和浩特科创中心（北京）本身（见创新平台），以及首府企业在那里设的研发子公司、"
+    "共享实验室和专家工作站。",
+)
+policy(
+    "企业科技特派员创新服务模式",
+    MODE,
+    [a("这是我市企业科技特派员创新服务模式发挥作用的一个缩影")],
+    notes="文章一以领新科技工作站用短视频和直播做政策辅导为例。",
+)
+policy(
+    "技术转移人才培养新模式",
+    MODE,
+    [a("积极探索技术转移人才培养新模式")],
+    notes="市科技局局长所说今后要探索的方向，具体做法文中未写。",
+)
+policy(
+    "创新驱动发展战略",
+    STRATEGY,
+    [b("我市大力实施创新驱动发展战略"), a("坚持创新驱动本质是人才驱动")],
+    notes="文章一从人才角度表述（创新驱动归根到底靠人才），文章二写作战略名称。",
+)
+policy(
+    "创新链、产业链、资金链、人才链一体化部署",
+    STRATEGY,
+    [a("一体化部署创新链、产业链、资金链、人才链")],
+    notes="文章一：四条链统一部署，并统筹平台、项目和资金。",
+)
+policy(
+    "建设区域科技创新中心",
+    STRATEGY,
+    [
+        a("以打造区域科技创新中心为目标"),
+        a("加快建设具有全国影响力的区域科技创新中心"),
+        b("着力建设全区科技创新中心和人才高地"),
+        b("推了我市建设区域科技创新中心的步伐"),
+    ],
+    notes="目标的说法不一：文章一“区域科技创新中心”“具有全国影响力的区域科技创新中心”，文章二另有“全区科技创新中心”；"
+    "《实施意见》标题写“区域创新中心”。均按原文保留，未统一。",
+)
+policy(
+    "以城聚人、以人强产、以产兴城",
+    STRATEGY,
+    [b("以城聚人 以人强产 以产兴城")],
+    notes="文章二的副题，正文中与建设全区科技创新中心和人才高地并提。",
+)
+policy(
+    "科技赋能“六大产业集群”",
+    STRATEGY,
+    [b("科技赋能“六大产业集群”高质量发展"), a("首府生物医药产业集群的链主企业"), b("生物医药产业是我市传统优势产业")],
+    notes="六个集群的名称文中未列出；文章一提到生物医药产业集群（金宇保灵为链主企业），文章二称生物医药为传统优势产业。"
+    "集群名称另见产业集群列表。",
+)
+policy(
+    "“碳达峰、碳中和”目标",
+    STRATEGY,
+    [b("为农业领域实现“碳达峰、碳中和”提供新路径")],
+    notes="国家目标；文章二提到中孚明丰的秸秆低碳产品为农业实现这一目标出力。",
+)
+policy(
+    "“四维支撑”布局", STRATEGY, [b("科技人才“四维支撑”布局")], notes="从研发、平台、合作、人才四个方面支撑科技工作。"
+)
+policy(
+    "“五大攻坚行动”",
+    PROGRAMME,
+    [b("科技成果转化“五大攻坚行动”")],
+    notes="五项攻坚：技术攻关、研发投入、创新主体数量翻番、开放合作、成果转化。",
+)
+policy("“强首府”工程", PROGRAMME, [b("围绕“强首府”工程"), a("我市抢抓“强首府”机遇")])
+policy("“科技兴蒙”行动", PROGRAMME, [b("推深做实“科技兴蒙”行动"), b("随着“科技兴蒙”行动不断深入推进")])
+policy(
+    "院士专家工作站建设",
+    PROGRAMME,
+    [b("我市积极鼓励企业建立院士专家工作站"), b("全力推进院士专家工作站建设")],
+    notes="市里鼓励企业建站并表示下一步全力推进；已建的6家见项目“院士专家团队在呼建立院士专家工作站”。",
+)
+policy("“千名专家服务基层”活动", PROGRAMME, [b("深化“千名专家服务基层”活动")])
+policy("基层人才发展计划", PLAN, [b("实施基层人才发展计划")])
+policy(
+    "科技综合服务总窗口",
+    SERVICE_PLATFORM,
+    [a("依托科技综合服务总窗口")],
+    notes="市科技局局长所说今后依托的服务窗口。早先的版本把它登记为创新平台，现按服务窗口登记为政策措施。",
+)
+policy(
+    "“蒙科聚”创新平台",
+    SERVICE_PLATFORM,
+    [a("建好用好“蒙科聚”创新平台")],
+    notes="科技服务平台，市里要建好用好；早先的版本把它登记为创新平台，现按服务平台登记为政策措施。",
+)
+POLICY_TRADE = policy(
+    "自治区技术交易后补助",
+    SUBSIDY,
+    [a("申报了自治区技术交易后补助项目"), a("均获得了自治区技术交易后补助")],
+)
 POLICY_BROKER = policy(
-    "自治区技术经纪人服务绩效后补助", [a("获得自治区首批技术经纪人服务绩效后补助")], notes="毕远濛于2022年获首批补助。"
+    "自治区技术经纪人服务绩效后补助",
+    SUBSIDY,
+    [a("获得自治区首批技术经纪人服务绩效后补助")],
+    notes="毕远濛于2022年获首批补助。",
 )
 
 # ---------------------------------------------------------------- platforms
@@ -743,8 +898,6 @@ platform(
 platform("和林格尔人才创新谷", "other", [a("和林格尔人才创新谷")], notes="仅见于文章一图片说明。")
 platform("蒙草种业中心(百草园)", "other", [a("蒙草种业中心(百草园)")], host=MENGCAO, notes="仅见于文章一图片说明。")
 platform("蒙草种质资源库", "other", [b("蒙草种质资源库一角")], host=MENGCAO, notes="仅见于文章二图片说明。")
-platform("“蒙科聚”创新平台", "other", [a("建好用好“蒙科聚”创新平台")])
-platform("科技综合服务总窗口", "other", [a("依托科技综合服务总窗口")])
 
 # ---------------------------------------------------------------- workstations and commissioners
 
@@ -922,13 +1075,16 @@ add(
 # ---------------------------------------------------------------- projects
 
 
-def project(title, kind, owner, cites, **fields):
+def project(title, kind, owner, cites, platform_name=None, **fields):
+    """A project; `platform_name` is the platform a co-building project built, or the one it works at."""
+    fields["platform"] = [platform_name] if platform_name else None
     add("project", cites, title=title, kind=kind, problem_owner=[owner] if owner else None, **fields)
     return title
 
 
 def partner(title, organization, person, role):
-    add("projectpartner", project=[title], organization=[organization], talent=person, role=role)
+    organization = [organization] if organization else None
+    add("projectpartner", project=[title], organization=organization, talent=person, role=role)
 
 
 def target(title, metric, value, unit, kind="target", qualifier=""):
@@ -1033,12 +1189,292 @@ P_LAB = project(
     "landing",
     None,
     [b("通大学生命科学技术学院院长冯雁团队拟在创新"), b("中心落地中试实验室")],
+    platform_name=SJTU_HH,
     field="生物医药",
     status="planned",
     notes="项目名为登记用的概括。冯雁团队拟在创新中心落地中试实验室，开展重大动物疫病流调监测与预警；"
-    "猪蓝耳病和猪腹泻病快检试剂已研发完成，中试生产线已做完设计规划。出题企业文中未载明。",
+    "猪蓝耳病和猪腹泻病快检试剂已研发完成，中试生产线已做完设计规划。出题企业文中未载明。"
+    "文中只写“创新中心”，按上下文登记为上海交通大学呼和浩特创新中心。",
 )
 partner(P_LAB, SJTU, FENGYAN, "lead_scientist")
+
+# Co-built institutes, centres and consortia: each names the platform that came of it.
+CO_BUILT_4_8_N = "科技兴蒙“4+8+N”合作机制下由我市与{}共建，共建的机构见创新平台。"
+for title, platform_name, builder, cites in (
+    (
+        "共建上海交通大学呼和浩特创新中心",
+        SJTU_HH,
+        SJTU,
+        [a("我市与上海交通大学共建"), a("共建“上海交通大学呼和浩特创新中心”")],
+    ),
+    ("共建内蒙古现代农牧研究院", "内蒙古现代农牧研究院", "中国农业大学", [a("中国农业大学共建内蒙古现代农牧研究院")]),
+    (
+        "共建内蒙古中农现代种质创新研究院",
+        "内蒙古中农现代种质创新研究院",
+        "中国农业大学",
+        [a("中国农业大学共建内蒙古现代农牧研究院"), a("和内蒙古中农现代种质创新研究院")],
+    ),
+    (
+        "共建碳中和与新材料研究院",
+        "碳中和与新材料研究院",
+        "中国石油大学(北京)",
+        [a("中国石油大学(北京)共建碳中和与新材料研究院")],
+    ),
+    ("共建北方农牧业技术创新中心", "北方农牧业技术创新中心", CAAS, [a("中国农科院共建北方农牧业技术创新中心")]),
+):
+    project(title, "co_building", None, cites, platform_name=platform_name, notes=CO_BUILT_4_8_N.format(builder))
+    partner(title, builder, None, "partner_institution")
+P_SJTU_IM = project(
+    "市校共建上海交通大学内蒙古研究院",
+    "co_building",
+    None,
+    [a("市校合作共建的新型研发机构"), a("上海交通大学内蒙古研究院依托场地")],
+    platform_name=SJTU_IM_P,
+    notes="我市与上海交通大学合作共建的新型研发机构；市里提供场地、合作资金和部门对接服务，研究院入驻上海交通大学呼和浩特创新中心。",
+)
+partner(P_SJTU_IM, SJTU, None, "partner_institution")
+P_GRASS = project(
+    "共建国家草业技术创新中心",
+    "co_building",
+    None,
+    [a("国家草业技术创新中心(筹)汇聚共建单位34家"), b("集聚蒙草集团、中科院等47家科研优势突出")],
+    platform_name=GRASS,
+    notes="中心仍在筹建。共建单位数两文不同（34家/47家，文章二称集聚的高校院所和骨干企业），均作为指标保留；"
+    "文中点名的两家（蒙草集团、中科院）登记为平台成员单位。",
+)
+P_VACCINE = project(
+    "共建内蒙古自治区动物疫苗技术创新中心",
+    "co_building",
+    None,
+    [a("自治区动物疫苗技术创新中心汇聚共建单位15家")],
+    platform_name=VACCINE,
+    notes="文章一：15家共建单位（见指标），名称文中未列出。",
+)
+P_COW = project(
+    "奶牛繁育与养殖技术研究中心建设",
+    "co_building",
+    None,
+    [b("赛科星集团积极参与奶牛繁"), b("育与养殖技术研究中心的建设")],
+    platform_name=COW,
+    notes="国家乳业技术创新中心下的研究中心，赛科星集团作为该中心成员单位参与建设；是否建成未载明。",
+)
+partner(P_COW, SAIKEXING, None, "partner_institution")
+P_SEED_CONSORTIUM = project(
+    "共建草种业创新联合体",
+    "co_building",
+    None,
+    [b("联合 17家单位共建草种业创新联合体")],
+    platform_name="草种业创新联合体",
+    notes="国家草业技术创新中心（筹）牵头，17家单位参加（见指标），名称文中未列出。",
+)
+P_STRAW_CONSORTIUM = project(
+    "组建秸秆转化利用技术创新联合体",
+    "co_building",
+    ZHONGFU,
+    [a("牵头组建秸秆转化利用技术创新联合体"), b("秆综合利用创新联合体")],
+    platform_name="秸秆转化利用技术创新联合体",
+    notes="中孚明丰牵头，两文均称正在组建；联合体名称两文不一（见创新平台的说明）。",
+)
+P_BEIJING = project(
+    "建设呼和浩特科创中心（北京）",
+    "co_building",
+    None,
+    [b("以建设呼和浩特科"), b("创中心（北京）为抓手"), b("依托北京中关村京蒙高科企业大厦")],
+    platform_name="呼和浩特科创中心（北京）",
+    notes="我市在北京建设的人才飞地，依托中关村京蒙高科企业大厦，服务“一心多点”对接承接机制；由我市单独建设还是与他方共建，"
+    "文中未载明。",
+)
+
+# Shanghai Jiao Tong University's Inner Mongolia institute and local enterprises.
+SJTU_IM_NOTE = "上海交通大学内蒙古研究院与该企业的合作；合作内容与签订时间文中未载明。"
+for company in ("伊利集团", "电力集团", "高速公路公司"):
+    title = f"上海交通大学内蒙古研究院与{company}合作协议"
+    project(
+        title,
+        "industry_university",
+        company,
+        [a("上海交通大学内蒙古研究院与伊利集团、电力集团"), a("电力集团、高速公路公司等签订合作协议")],
+        notes=SJTU_IM_NOTE + "原文列举后有“等”，另有未点名的签约企业。",
+    )
+    partner(title, SJTU_IM, None, "partner_institution")
+JOINT_CENTRE = a("与国家乳业技术创新中心、金字生物、华讯高科等成立校企联合研究中心")
+for partner_name, owner, platform_name, note in (
+    ("国家乳业技术创新中心", None, DAIRY, "合作方是创新平台而非单位，登记在平台栏。"),
+    ("金宇保灵", JINYU, None, "原文写“金字生物”，即金宇保灵（见单位别名）。"),
+    ("华讯高科", "华讯高科", None, ""),
+):
+    title = f"上海交通大学内蒙古研究院与{partner_name}校企联合研究中心"
+    project(
+        title,
+        "co_building",
+        owner,
+        [JOINT_CENTRE],
+        platform_name=platform_name,
+        status="completed",
+        notes="校企联合研究中心已成立，名称文中未载明，标题为登记用的概括。原文列举后有“等”。" + note,
+    )
+    partner(title, SJTU_IM, None, "partner_institution")
+for company in ("电力集团", "伊利集团"):
+    title = f"上海交通大学内蒙古研究院为{company}定制化人才培养与非学历教育"
+    project(
+        title,
+        "talent_training",
+        company,
+        [a("并在电力集团、伊利集团开展定制化人才培养与非学历教育")],
+        notes="研究院在企业开展的定制培训和非学历教育；人数与期次文中未载明。",
+    )
+    partner(title, SJTU_IM, None, "partner_institution")
+
+# Talent introduction.
+P_ACADEMICIANS = project(
+    "院士专家团队在呼建立院士专家工作站",
+    "talent_introduction",
+    None,
+    [
+        a("吸引胡文瑞、张涌、赵鹏大等院士专家团队"),
+        a("在呼建立6家院士专家工作站"),
+        b("各建站单位对接发展需求和技术难题，向院士专家团队借力、借智"),
+    ],
+    notes="6家工作站（见指标）的建站单位文中未点名，故未登记为工作站记录；点名的三位院士登记为合作方，"
+    "“等”字说明还有其他院士专家团队。市里的推进措施见政策“院士专家工作站建设”。",
+)
+for person in (HUWENRUI, ZHANGYONG, ZHAOPENGDA):
+    partner(P_ACADEMICIANS, None, person, "lead_scientist")
+P_GRASS_TEAMS = project(
+    "国家草业技术创新中心柔性引进高层次人才团队",
+    "talent_introduction",
+    None,
+    [b("柔性引进了兰州大学、中国农科院草原所高层次人才"), b("团队 13个")],
+    platform_name=GRASS,
+    notes="13个团队（见指标）来自兰州大学和中国农科院草原所，按柔性引才模式引进。",
+)
+partner(P_GRASS_TEAMS, "兰州大学", None, "partner_institution")
+partner(P_GRASS_TEAMS, "中国农业科学院草原研究所", None, "partner_institution")
+P_LIJIE_EARLY = project(
+    "李劫在美期间与金宇保灵的项目合作",
+    "industry_university",
+    JINYU,
+    [a("在美国期间就与金字保灵共同开展项目合作")],
+    status="completed",
+    notes="合作内容文中未载明。李劫2022年归国入职该企业，此前以在美身份合作；“已结束”为据此所作的推断。",
+)
+partner(P_LIJIE_EARLY, None, LIJIE, "lead_scientist")
+
+# Enterprise and platform R&D.
+P_NUCLEIC = project(
+    "治疗牛主要致病菌的长效核酸制剂研发",
+    "research",
+    JINYU,
+    [a("带领着团队正加紧研发治疗牛主要致病菌的长效核酸制剂")],
+    field="兽用生物制品",
+    notes="金宇保灵研发平台团队在研；由研发平台总监李劫带领。",
+)
+partner(P_NUCLEIC, None, LIJIE, "lead_scientist")
+P_MRNA = project(
+    "mRNA疫苗质控方法开发",
+    "research",
+    JINYU,
+    [a("李劫博士在实验室内进行mRNA疫苗质控方法开发试验")],
+    field="兽用生物制品",
+    notes="仅见于文章一图片说明。",
+)
+partner(P_MRNA, None, LIJIE, "lead_scientist")
+P_SEXED_EMBRYO = project(
+    "高产奶牛性控胚胎生产技术",
+    "research",
+    SAIKEXING,
+    [b("赛科星高产奶牛性控胚胎生产技术突破了国内体外胚胎生产技术"), b("提升了奶牛生产性能水平和供种能力")],
+    field="奶牛繁育",
+    status="completed",
+    notes="总经理包俊杰介绍：这项技术打破了国内体外胚胎生产的瓶颈。",
+)
+P_STEM_CELL = project(
+    "家畜干细胞诱导研究",
+    "research",
+    SAIKEXING,
+    [b("牵头研究解码了家畜干细胞诱导这一世界级难题")],
+    field="奶牛育种与繁殖",
+    status="completed",
+    notes="赛科星集团牵头；文章二称已取得突破性成果。是否在奶牛繁育与养殖技术研究中心内完成，文中未载明。",
+)
+P_DAIRY_RD = project(
+    "国家乳业技术创新中心乳品加工与奶牛繁育技术攻关",
+    "research",
+    None,
+    [b("已突破多项乳品加工及奶牛繁育等行业技术难题")],
+    platform_name=DAIRY,
+    field="乳品加工、奶牛繁育",
+    notes="中心的协同攻关，具体课题文中未列出；标题为登记用的概括。",
+)
+P_ASF = project(
+    "非洲猪瘟疫苗研发",
+    "research",
+    None,
+    [b("攻克了非洲猪瘟疫苗"), b("申请非洲猪瘟亚单位疫苗应急评价")],
+    platform_name=VACCINE,
+    field="动物疫苗",
+    notes="内蒙古自治区动物疫苗技术创新中心集聚跨学科团队攻关；专利和安全证书等成果见指标，亚单位疫苗已申请应急评价。",
+)
+
+# Results roadshow and an enterprise that came to the city.
+P_ROADSHOW = project(
+    "驻呼高校科技成果路演",
+    "roadshow",
+    None,
+    [
+        a("举办驻呼高校科技成果路演"),
+        a("向企业推介17项新技术成果"),
+        a("已落地11项"),
+        a("支持驻呼高校院所新成果新技术优先在呼转化落地"),
+    ],
+    status="completed",
+    notes="2023年工作（文中只有年份）；市里支持驻呼高校院所的新成果优先在本市转化。",
+)
+target(P_ROADSHOW, "推介新技术成果", 17, "项", kind="result")
+target(P_ROADSHOW, "已落地新技术成果", 11, "项", kind="result")
+P_ICV = project(
+    "上海智能网联汽车技术中心有限公司内蒙古分公司落地首府",
+    "enterprise_arrival",
+    ICV,
+    [
+        b("2022年，上海智能网联汽车技术中心有限公司"),
+        b("内蒙古分公司落地首府"),
+        b("依托上海交通大学国家工程实验室技术基础"),
+        b("等领域展开新技术、新产品应用示范"),
+    ],
+    field="智能网联汽车",
+    notes="2022年落地（文中只有年份，开始日期留空）；以上海交大国家工程实验室的技术为基础，在口岸、商用车无人驾驶、"
+    "干线物流等场景做示范。负责人殷承良为上海交大教授。",
+)
+partner(P_ICV, SJTU, YINCHENGLIANG, "lead_scientist")
+
+# Commissioners' demonstration and extension work.
+P_SUMMER_STRAWBERRY = project(
+    "夏季草莓示范种植基地和草莓苗繁育基地",
+    "demonstration",
+    None,
+    [b("他引导创建的夏季草莓示范种植基地和草莓苗繁育基地"), b("抢占了夏季草莓空档期")],
+    field="草莓种植",
+    notes="“三区”科技人员王胜利引导创建，在耗赖山乡耗赖山村；所用冷暖型大棚为他研制。指导服务另见服务记录。",
+)
+partner(P_SUMMER_STRAWBERRY, None, WANGSHENGLI, "lead_scientist")
+P_VIRUS_FREE = project(
+    "草莓茎尖组培脱毒苗三级繁育技术体系应用推广",
+    "demonstration",
+    "内蒙古百鲜农业有限公司",
+    [b("通过与内蒙古百鲜农业有限公"), b("司合作开展草莓茎尖组培脱毒苗"), b("三级繁育技术体系应用推广")],
+    field="草莓种苗",
+    notes="付崇毅把自己集成的繁育体系与百鲜农业合作推广，农户每亩少损失死苗（见指标）；选育工作另见服务记录。",
+)
+partner(P_VIRUS_FREE, IMAAHS, FUCHONGYI, "lead_scientist")
+P_DISPATCH = project(
+    "每年选派农业科技人才服务武川、清水河",
+    "demonstration",
+    None,
+    [b("我市每年选派 39名农业科技人才"), b("深入武川、清水河两个地区"), b("引进新品种、新技术 25项")],
+    field="农业技术推广",
+    notes="每年一批，进驻当地企业和农村专业合作社，推广新品种新技术、培养骨干、培训农民；人数和成效见指标。",
+)
 
 # ---------------------------------------------------------------- indicators
 CITY_SUBJECT = "呼和浩特市"

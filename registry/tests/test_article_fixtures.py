@@ -21,6 +21,7 @@ from registry.models import (
     OrganizationAlias,
     Platform,
     PlatformExpert,
+    Policy,
     Project,
     ProjectPartner,
     ProjectTarget,
@@ -66,6 +67,7 @@ COMPUTED_AS = {
     "policies",
 }
 JINYU = "金宇保灵生物药品有限公司"
+SAIKEXING = "内蒙古赛科星繁育生物技术（集团）股份有限公司"
 
 
 def squeeze(text: str) -> str:
@@ -279,6 +281,122 @@ class ArticleFixtureTests(TestCase):
         expert = PlatformExpert.objects.get_by_natural_key("国家乳业技术创新中心", "任发政", None)
         self.assertEqual(expert.role, PlatformExpert.Role.ACADEMICIAN)
         self.assertIsNone(expert.talent.employer)
+
+    # --- Issue 20: every cooperation is a record, every named mechanism a policy with its kind.
+
+    def test_every_policy_has_a_kind(self):
+        self.assertFalse(Policy.objects.filter(kind=Policy.Kind.OTHER).exists(), "every article policy is classified")
+        kinds = set(Policy.objects.values_list("kind", flat=True))
+        self.assertEqual(kinds, set(Policy.Kind.values) - {Policy.Kind.OTHER})
+        expected = {
+            "呼和浩特市人民政府关于进一步推动科技创新构建区域创新中心的实施意见": Policy.Kind.DOCUMENT,
+            "创新驱动发展战略": Policy.Kind.STRATEGY,
+            "科技赋能“六大产业集群”": Policy.Kind.STRATEGY,
+            "“科技兴蒙”行动": Policy.Kind.PROGRAMME,
+            "基层人才发展计划": Policy.Kind.PLAN,
+            "“企业出题、科研机构揭榜”攻关机制": Policy.Kind.MECHANISM,
+            "法人科技特派员单位": Policy.Kind.MECHANISM,
+            "校地合作机制": Policy.Kind.MECHANISM,
+            "柔性引才模式": Policy.Kind.MODE,
+            "“科研项目+人才团队”引才方式": Policy.Kind.MODE,
+            "“异地研发、驻地招才、本地转化”协同创新模式": Policy.Kind.MODE,
+            "企业科技特派员创新服务模式": Policy.Kind.MODE,
+            "科技综合服务总窗口": Policy.Kind.SERVICE_PLATFORM,
+            "“蒙科聚”创新平台": Policy.Kind.SERVICE_PLATFORM,
+            "自治区技术交易后补助": Policy.Kind.SUBSIDY,
+        }
+        self.assertEqual(dict(Policy.objects.filter(title__in=expected).values_list("title", "kind")), expected)
+
+    def test_service_windows_are_policies_not_innovation_platforms(self):
+        for name in ("科技综合服务总窗口", "“蒙科聚”创新平台"):
+            with self.subTest(name=name):
+                self.assertFalse(Platform.objects.filter(name=name).exists())
+
+    def test_co_built_platforms_name_the_project_that_built_them(self):
+        builders = {
+            "上海交通大学呼和浩特创新中心": "上海交通大学",
+            "内蒙古现代农牧研究院": "中国农业大学",
+            "内蒙古中农现代种质创新研究院": "中国农业大学",
+            "碳中和与新材料研究院": "中国石油大学(北京)",
+            "北方农牧业技术创新中心": "中国农业科学院",
+            "上海交通大学内蒙古研究院": "上海交通大学",
+            "奶牛繁育与养殖技术研究中心": SAIKEXING,
+            "国家草业技术创新中心": None,
+            "内蒙古自治区动物疫苗技术创新中心": None,
+            "草种业创新联合体": None,
+            "秸秆转化利用技术创新联合体": None,
+            "呼和浩特科创中心（北京）": None,
+        }
+        for name, builder in builders.items():
+            with self.subTest(platform=name):
+                built = Project.objects.get(platform__name=name, kind=Project.Kind.CO_BUILDING)
+                self.assertTrue(built.citations.exists())
+                partners = set(built.partners.values_list("organization__name", flat=True))
+                self.assertEqual(partners, {builder} if builder else set())
+        straw = Project.objects.get(platform__name="秸秆转化利用技术创新联合体")
+        self.assertEqual(straw.problem_owner.name, "内蒙古中孚明丰农业科技有限公司")
+
+    def test_school_enterprise_cooperations_of_the_sjtu_institute(self):
+        institute = "上海交通大学内蒙古研究院"
+        by_kind = {}
+        for project in Project.objects.filter(partners__organization__name=institute).select_related(
+            "problem_owner", "platform"
+        ):
+            owner = project.problem_owner.name if project.problem_owner else project.platform.name
+            by_kind.setdefault(project.kind, set()).add(owner)
+        self.assertEqual(by_kind[Project.Kind.CO_BUILDING], {"国家乳业技术创新中心", JINYU, "华讯高科"})
+        self.assertEqual(by_kind[Project.Kind.TALENT_TRAINING], {"电力集团", "伊利集团"})
+        self.assertEqual(by_kind[Project.Kind.INDUSTRY_UNIVERSITY], {"伊利集团", "电力集团", "高速公路公司"})
+
+    def test_academician_workstation_programme_without_named_hosts(self):
+        programme = Project.objects.get(title="院士专家团队在呼建立院士专家工作站")
+        self.assertEqual(programme.kind, Project.Kind.TALENT_INTRODUCTION)
+        self.assertIsNone(programme.problem_owner, "the articles name no host unit")
+        academicians = set(programme.partners.values_list("talent__name", flat=True))
+        self.assertEqual(academicians, {"胡文瑞", "张涌", "赵鹏大"})
+        self.assertFalse(Workstation.objects.filter(kind=Workstation.Kind.ACADEMICIAN_EXPERT).exists())
+        self.assertEqual(Policy.objects.get(title="院士专家工作站建设").kind, Policy.Kind.PROGRAMME)
+
+    def test_roadshow_arrival_and_demonstration_work(self):
+        roadshow = Project.objects.get(kind=Project.Kind.ROADSHOW)
+        results = dict(roadshow.targets.values_list("metric", "value"))
+        self.assertEqual(results, {"推介新技术成果": Decimal(17), "已落地新技术成果": Decimal(11)})
+        arrival = Project.objects.get(kind=Project.Kind.ENTERPRISE_ARRIVAL)
+        self.assertEqual(arrival.problem_owner.name, "上海智能网联汽车技术中心有限公司内蒙古分公司")
+        demonstrations = Project.objects.filter(kind=Project.Kind.DEMONSTRATION)
+        people = set(demonstrations.values_list("partners__talent__name", flat=True))
+        self.assertEqual(people, {"王胜利", "付崇毅", None})
+        self.assertTrue(demonstrations.filter(problem_owner__name="内蒙古百鲜农业有限公司").exists())
+
+    def test_enterprise_and_platform_research(self):
+        research = Project.objects.filter(kind=Project.Kind.RESEARCH)
+        long_acting = research.get(title__contains="长效核酸制剂")
+        self.assertEqual(long_acting.problem_owner.name, JINYU)
+        self.assertEqual([p.talent.name for p in long_acting.partners.all()], ["李劫"])
+        self.assertTrue(
+            research.filter(title__contains="疫苗", platform__name="内蒙古自治区动物疫苗技术创新中心").exists()
+        )
+        self.assertTrue(research.filter(title__contains="mRNA疫苗", problem_owner__name=JINYU).exists())
+        self.assertEqual(research.filter(problem_owner__name=SAIKEXING).count(), 2)  # sexed embryos, stem cells
+        self.assertTrue(research.filter(platform__name="国家乳业技术创新中心").exists())
+        embryo_freezing = Project.objects.get(title="卵母细胞和胚胎高效冷冻装置研发")
+        self.assertEqual(embryo_freezing.problem_owner.name, "内蒙古牛繁育科技有限公司")
+
+    def test_discrepancies_between_the_articles_stay_recorded(self):
+        goal = Policy.objects.get(title="建设区域科技创新中心")
+        cited = set(goal.citations.values_list("source__key", "excerpt"))
+        self.assertIn(("wzx-innovation-empowers-industry", "着力建设全区科技创新中心和人才高地"), cited)
+        self.assertIn(("wzx-talent-highland", "以打造区域科技创新中心为目标"), cited)
+        self.assertIn("全区科技创新中心", goal.notes)
+        flexible = Policy.objects.get(title="柔性引才模式")
+        self.assertEqual(
+            set(flexible.citations.values_list("source__key", flat=True)), {s.key for s in Source.objects.all()}
+        )
+        consortium = Project.objects.get(title="组建秸秆转化利用技术创新联合体")
+        self.assertEqual(
+            set(consortium.citations.values_list("excerpt", flat=True)),
+            {"牵头组建秸秆转化利用技术创新联合体", "秆综合利用创新联合体"},
+        )
 
 
 class FirstStartLoadsArticlesTests(TestCase):
