@@ -79,8 +79,10 @@ class RecordFlowsTests(BrowserTestCase):
         self.snap("history")
         # The oldest entry (the creation) holds the original notes; open it and revert.
         page.locator("#change-history a[href*='/history/']").last.click()
+        self.assertIn("改错的备注", page.locator("#revert-changes").inner_text())
         self.snap("revert-form")
-        page.click("input[type=submit]")
+        page.click("input[name=_revert]")
         page.wait_for_selector(".messagelist .success")
         organization.refresh_from_db()
         self.assertEqual(organization.notes, "原始备注")
+        self.assertIn("已还原", page.locator("#change-history").inner_text())
