@@ -5,7 +5,8 @@ in one place.
 
 District scope: a user with a StaffScope naming divisions (旗县区) and/or development zones sees,
 edits, imports and exports only the records of those districts. How a record reaches a district is
-declared once, in DISTRICT_PATHS. Users without a scope (and superusers) see everything.
+declared once, in DISTRICT_PATHS. Users without any StaffScope (and superusers) see everything; a
+StaffScope naming no district (all removed, or deleted) sees nothing: the scope fails closed.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 
 PERSONAL_DATA_PERMISSION = "registry.view_personal_data"
 
@@ -144,11 +146,10 @@ def _load_districts(user) -> Districts | None:
     scope = StaffScope.objects.filter(user=user).first()
     if scope is None:
         return None
-    districts = Districts(
+    return Districts(
         frozenset(scope.divisions.values_list("pk", flat=True)),
         frozenset(scope.zones.values_list("pk", flat=True)),
     )
-    return districts if districts.divisions or districts.zones else None
 
 
 def is_scoped(user) -> bool:
@@ -156,7 +157,7 @@ def is_scoped(user) -> bool:
 
 
 def district_names(user) -> str:
-    """The names of the user's districts, for messages ("" when unscoped)."""
+    """The names of the user's districts, for messages ("" when unscoped, 无 for an empty scope)."""
     from registry.models import DevelopmentZone, Division
 
     districts = user_districts(user)
@@ -164,7 +165,7 @@ def district_names(user) -> str:
         return ""
     names = [*Division.objects.filter(pk__in=districts.divisions).values_list("name", flat=True)]
     names += DevelopmentZone.objects.filter(pk__in=districts.zones).values_list("name", flat=True)
-    return "、".join(names)
+    return "、".join(names) or gettext("none")
 
 
 def may_edit(user, model) -> bool:

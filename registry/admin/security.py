@@ -3,7 +3,10 @@
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
+from registry import access
 from registry.models import AuditEvent, StaffScope
 
 User = get_user_model()
@@ -19,6 +22,27 @@ class StaffScopeInline(admin.StackedInline):
 class RegistryUserAdmin(UserAdmin):
     inlines = [StaffScopeInline]
     list_filter = ("is_staff", "is_superuser", "is_active", "groups")
+    list_display = (*UserAdmin.list_display, "district_scope")
+    fieldsets = (*UserAdmin.fieldsets, (_("District scope"), {"fields": ("district_scope",)}))
+    readonly_fields = ("district_scope",)
+
+    @admin.display(description=_("district scope"))
+    def district_scope(self, user):
+        return scope_summary(user)
+
+
+def scope_summary(user) -> str:
+    """What the user's scope lets them see, in words: city-wide, some districts, or nothing."""
+    if user.pk is None:
+        return ""
+    if user.is_superuser:
+        return gettext("City-wide (superuser)")
+    districts = access.user_districts(user)
+    if districts is None:
+        return gettext("City-wide (no district scope)")
+    if not (districts.divisions or districts.zones):
+        return gettext("Empty scope: sees no record (add districts, or delete the scope to make the user city-wide)")
+    return gettext("Only: %(districts)s") % {"districts": access.district_names(user)}
 
 
 admin.site.unregister(User)

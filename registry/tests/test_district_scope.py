@@ -173,3 +173,47 @@ class ScopeAdministrationTests(TestCase):
         response = self.client.get(reverse("admin:auth_user_change", args=[clerk.pk]))
         self.assertContains(response, "负责地区范围")
         self.assertContains(response, 'name="registry_scope-0-divisions"')
+
+
+class EmptyScopeTests(TestCase):
+    """Issue 13 point 2: a scope whose districts were all removed (or deleted) fails closed."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.division = Division.objects.filter(in_hohhot=True).order_by("code").first()
+        cls.organization = Organization.objects.create(name="某区企业", division=cls.division)
+        cls.talent = Talent.objects.create(name="某区人才", employer=cls.organization)
+        cls.clerk = make_user("emptied", roles.DATA_ENTRY, divisions=[cls.division])
+        cls.clerk.registry_scope.divisions.clear()
+        cls.city_clerk = make_user("city", roles.DATA_ENTRY)
+
+    def fresh(self, user):
+        return type(user).objects.get(pk=user.pk)
+
+    def test_a_scope_without_districts_sees_nothing(self):
+        user = self.fresh(self.clerk)
+        self.assertTrue(access.is_scoped(user))
+        self.assertEqual(list(access.scope_queryset(user, Talent.objects.all())), [])
+        self.assertEqual(list(access.scope_queryset(user, Organization.objects.all())), [])
+        self.assertFalse(access.in_scope(user, Talent(name="新人", employer=self.organization)))
+        self.client.force_login(self.clerk)
+        response = self.client.get(reverse("admin:registry_talent_changelist"))
+        self.assertNotContains(response, "某区人才")
+        response = self.client.post(reverse("admin:registry_talent_add"), {"name": "新人", "employer": ""})
+        self.assertFalse(Talent.objects.filter(name="新人").exists())
+
+    def test_only_a_user_without_any_scope_is_city_wide(self):
+        self.assertFalse(access.is_scoped(self.fresh(self.city_clerk)))
+        self.assertEqual(access.scope_queryset(self.fresh(self.city_clerk), Talent.objects.all()).count(), 1)
+
+    def test_the_user_page_says_which(self):
+        self.client.force_login(make_user("administrator", roles.ADMINISTRATOR))
+        page = self.client.get(reverse("admin:auth_user_change", args=[self.clerk.pk]))
+        self.assertContains(page, "空范围：看不到任何记录")
+        page = self.client.get(reverse("admin:auth_user_change", args=[self.city_clerk.pk]))
+        self.assertContains(page, "全市（未设负责地区范围）")
+        scoped = make_user("scoped", roles.DATA_ENTRY, divisions=[self.division])
+        page = self.client.get(reverse("admin:auth_user_change", args=[scoped.pk]))
+        self.assertContains(page, f"仅限：{self.division.name}")
+        listing = self.client.get(reverse("admin:auth_user_changelist"))
+        self.assertContains(listing, "空范围：看不到任何记录")
