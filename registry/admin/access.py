@@ -6,6 +6,7 @@ Mixed first into RegistryAdmin, so every model admin applies the rules of regist
 from django.contrib import admin
 from django.contrib.auth import get_permission_codename
 from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from simple_history.template_utils import HistoricalRecordContextHelper
@@ -58,10 +59,50 @@ def masked_display(model, field_name):
     return display
 
 
-class DistrictScopeForm:
-    """Form mixin refusing a record that would lie outside the user's districts."""
+class ScopedChoicesForm:
+    """Form mixin: every link field (foreign key, many-to-many) offers and accepts only records of
+    the user's districts, plus the records this form's record already links to (so saving it as
+    it is keeps its links). Shared city-wide lists stay whole."""
 
     scope_user = None
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            queryset = getattr(field, "queryset", None)
+            if queryset is not None and queryset.model._meta.model_name in access.DISTRICT_PATHS:
+                field.queryset = scoped_choices(self.scope_user, queryset, current_links(self.instance, name))
+
+
+def scoped_choices(user, queryset, kept=()):
+    """The records of `queryset` in the user's districts, and those with a primary key in `kept`."""
+    scoped = access.scope_queryset(user, queryset).values("pk")
+    return queryset.filter(Q(pk__in=scoped) | Q(pk__in=kept)) if kept else queryset.filter(pk__in=scoped)
+
+
+def current_links(instance, name) -> list:
+    """Primary keys `instance` links to through its field `name` now (none for a new record)."""
+    if instance is None or instance.pk is None:
+        return []
+    try:
+        field = instance._meta.get_field(name)
+    except FieldDoesNotExist:
+        return []
+    if field.many_to_many:
+        return list(getattr(instance, name).values_list("pk", flat=True))
+    value = getattr(instance, field.attname, None) if field.many_to_one else None
+    return [value] if value is not None else []
+
+
+def with_scoped_choices(form_class, user, mixin=ScopedChoicesForm):
+    """`form_class` with `mixin` first, bound to `user` (unchanged for city-wide users)."""
+    if not access.is_scoped(user):
+        return form_class
+    return type(form_class.__name__, (mixin, form_class), {"scope_user": user})
+
+
+class DistrictScopeForm(ScopedChoicesForm):
+    """Form mixin refusing a record that would lie outside the user's districts."""
 
     def clean(self):
         cleaned_data = super().clean()
@@ -88,6 +129,16 @@ class MaskedHistoryHelper(HistoricalRecordContextHelper):
         if change.field in self.hidden:
             return access.mask(value)
         return super().prepare_delta_change_value(change, value)
+
+
+class ScopedInlineMixin:
+    """Inlines: the link fields of each part obey the user's districts like the record's own."""
+
+    # The parts' forms offer and accept only records of the user's districts.
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = with_scoped_choices(formset.form, request.user)
+        return formset
 
 
 class AccessMixin:
@@ -117,12 +168,10 @@ class AccessMixin:
             return False
         return obj is None or access.in_scope(request.user, obj)
 
-    # Wrap the form so a scoped user cannot move a record out of their districts.
+    # Wrap the form so a scoped user cannot link other districts' records or move a record out.
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change, **kwargs)
-        if not access.is_scoped(request.user):
-            return form
-        return type(form.__name__, (DistrictScopeForm, form), {"scope_user": request.user})
+        return with_scoped_choices(form, request.user, DistrictScopeForm)
 
     # simple-history falls back to the latest historical row for a missing object: check scope first.
     def history_view(self, request, object_id, extra_context=None):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from registry.models import Citation
 from registry.rules import academician_rule_warning
 
+from .access import ScopedInlineMixin
 from .base import RegistryAdmin
 
 SOURCES_FIELDSET = (_("Notes and sources"), {"fields": ("notes", "citations")})
@@ -73,7 +74,7 @@ class DomainAdmin(RegistryAdmin):
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
-class DomainInline(admin.TabularInline):
+class DomainInline(ScopedInlineMixin, admin.TabularInline):
     """A record's parts edited on its page; empty rows are added with the button, not by default."""
 
     extra = 0
