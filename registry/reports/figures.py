@@ -70,6 +70,11 @@ def can_view(user, model) -> bool:
     return user.has_perm(f"{model._meta.app_label}.view_{model._meta.model_name}")
 
 
+def can_export(user, model) -> bool:
+    """Whether the user may take `model`'s figures away in a file (the export permission)."""
+    return user.has_perm(f"{model._meta.app_label}.export_{model._meta.model_name}")
+
+
 def scoped(user, model):
     """All records of `model` the user may see (district scope applied)."""
     return scope_queryset(user, model._default_manager.all())

@@ -37,6 +37,7 @@ class Table:
     rows: list[list] = field(default_factory=list)
     total: list = field(default_factory=list)
     note: str = ""
+    models: list = field(default_factory=list)  # the record models the columns count
 
 
 @dataclass(frozen=True)
@@ -133,7 +134,7 @@ def place_table(user, slug, title, dimension, org_field, label):
     measures = [m for m in _place_measures(org_field) if can_view(user, m.model)]
     results = [m.values(user, dimension) for m in measures]
     header = [label] + [text for m in measures for text in m.labels]
-    table = Table(slug, title, header)
+    table = Table(slug, title, header, models=[m.model for m in measures])
     for pk, name, always_listed in _dimension_entries(dimension):
         values = _row(results, measures, pk)
         if always_listed or any(values):
@@ -191,7 +192,7 @@ def year_table(user):
     measures = [m for m in _year_measures() if can_view(user, m.model)]
     results = [_by_year(user, m.model, m.date_field, m.amount_fields) for m in measures]
     header = [_("year")] + [text for m in measures for text in m.labels]
-    table = Table("by-year", _("By year"), header)
+    table = Table("by-year", _("By year"), header, models=[m.model for m in measures])
     years = sorted({year for by_year in results for year in by_year if year is not None})
     pairs = [(by_year, None) for by_year in results]
     for year in years:

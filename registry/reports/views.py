@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from registry.models import AuditEvent
 
+from .figures import can_export
 from .tables import REPORTS, report_tables
 from .xlsx import XLSX, table_workbook
 
@@ -18,8 +19,18 @@ def reports_page(site, request):
     tables = report_tables(request.user)
     if not tables:
         raise PermissionDenied
-    context = {**site.each_context(request), "title": _("Statistical reports"), "tables": tables}
+    context = {
+        **site.each_context(request),
+        "title": _("Statistical reports"),
+        "tables": tables,
+        "downloadable": {table.slug for table in tables if may_download(request.user, table)},
+    }
     return TemplateResponse(request, "registry/reports/index.html", context)
+
+
+def may_download(user, table) -> bool:
+    """A report file needs the export permission of every record model its columns count."""
+    return all(can_export(user, model) for model in table.models)
 
 
 def report_download(site, request, slug):
@@ -27,7 +38,7 @@ def report_download(site, request, slug):
     if build is None:
         raise Http404(slug)
     table = build(request.user)
-    if len(table.header) <= 1:
+    if len(table.header) <= 1 or not may_download(request.user, table):
         raise PermissionDenied
     file_name = f"{slug}-{timezone.localdate():%Y%m%d}.xlsx"
     AuditEvent.objects.create(

@@ -5,11 +5,14 @@ from io import BytesIO
 from unittest import mock
 
 from django.conf import settings
+from django.contrib.auth.models import Permission
 from django.test import TestCase
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from registry import roles
 from registry.models import AuditEvent
+from registry.tests.access_support import make_user
 from registry.tests.report_data import (
     commissioner,
     contract,
@@ -130,6 +133,25 @@ class ReportsTest(TestCase):
         self.assertEqual(tables["by-district"].header[1:], ["organizations"])
         self.assertNotIn("by-year", tables)  # organizations have no date of their own
         self.assertEqual(self.download("by-year", clerk).status_code, 403)
+
+    def test_downloads_need_the_export_permission(self):
+        # Issue 13 point 4: 数据录入员 (view, add, change, import; no export) could download the xlsx.
+        clerk = make_user("entry", roles.DATA_ENTRY)
+        self.client.force_login(clerk)
+        page = self.client.get(reverse("admin:registry_reports"))
+        self.assertEqual(page.status_code, 200)
+        self.assertNotContains(page, reverse("admin:registry_report_xlsx", args=["by-district"]))
+        for slug in ("by-district", "by-zone", "by-cluster", "by-year"):
+            with self.subTest(slug=slug):
+                self.assertEqual(self.download(slug, clerk).status_code, 403)
+        self.assertFalse(AuditEvent.objects.filter(kind=AuditEvent.Kind.EXPORT).exists())
+        self.assertEqual(self.download("by-district", make_user("reader", roles.REVIEWER)).status_code, 200)
+
+    def test_export_of_some_counted_models_is_not_enough(self):
+        partial = staff_with("view_organization", "view_talent", "export_organization")
+        self.assertEqual(self.download("by-district", partial).status_code, 403)
+        partial.user_permissions.add(Permission.objects.get(codename="export_talent"))
+        self.assertEqual(self.download("by-district", type(partial).objects.get(pk=partial.pk)).status_code, 200)
 
     def test_staff_without_view_permission_are_refused(self):
         clerk = staff_with()
