@@ -11,6 +11,9 @@ def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
 
 
+# Refusals are shown in the admin's layout, in Chinese (registry/error_pages.py).
+handler403 = "registry.error_pages.permission_denied"
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),

@@ -5,7 +5,7 @@ Mixed first into RegistryAdmin, so every model admin applies the rules of regist
 
 from django.contrib import admin
 from django.contrib.auth import get_permission_codename
-from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.db.models import Q
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
@@ -118,6 +118,40 @@ class DistrictScopeForm(ScopedChoicesForm):
         return cleaned_data
 
 
+def personal_help_texts(hidden, adding: bool) -> dict:
+    """Help texts saying that personal data is write-only for the user (inputs when adding, the
+    masked stand-ins on a saved record)."""
+    if adding:
+        text = _("Personal data: you may enter it for a new record; once saved it is shown to you masked.")
+        return dict.fromkeys(hidden, text)
+    text = _("Personal data, shown masked: only staff with the 个人信息查看 role see or change it.")
+    return dict.fromkeys(map(masked_name, hidden), text)
+
+
+class PersonalErrorsForm:
+    """Form mixin for a saved record whose personal fields the user may not see (not form fields).
+
+    The model's clean() may still find fault with them (a stored passport number checked as an
+    identity number after a change of 证件类型). Django would fail on an error for a field the form
+    does not have; here such errors become one message that names the field and never the value."""
+
+    locked_personal = ()
+
+    def _update_errors(self, errors):
+        if hasattr(errors, "error_dict"):
+            locked = [name for name in errors.error_dict if name in self.locked_personal]
+            if locked:
+                kept = {name: items for name, items in errors.error_dict.items() if name not in locked}
+                labels = "、".join(str(self._meta.model._meta.get_field(name).verbose_name) for name in locked)
+                message = _(
+                    "The stored %(fields)s does not fit this change (it is not shown to you); "
+                    "staff with the 个人信息查看 role can correct it."
+                ) % {"fields": labels}
+                kept.setdefault(NON_FIELD_ERRORS, []).append(ValidationError(message, code="personal_data"))
+                errors = ValidationError(kept)
+        super()._update_errors(errors)
+
+
 class MaskedHistoryHelper(HistoricalRecordContextHelper):
     """History diffs with personal values masked."""
 
@@ -168,9 +202,15 @@ class AccessMixin:
             return False
         return obj is None or access.in_scope(request.user, obj)
 
-    # Wrap the form so a scoped user cannot link other districts' records or move a record out.
+    # Personal fields say who may read them back; the form refuses other districts' links and
+    # records outside the user's districts.
     def get_form(self, request, obj=None, change=False, **kwargs):
+        hidden = self._hidden(request)
+        if hidden:
+            kwargs["help_texts"] = {**personal_help_texts(hidden, obj is None), **kwargs.get("help_texts", {})}
         form = super().get_form(request, obj, change, **kwargs)
+        if self._locked(request, obj):
+            form = type(form.__name__, (PersonalErrorsForm, form), {"locked_personal": self._locked(request, obj)})
         return with_scoped_choices(form, request.user, DistrictScopeForm)
 
     # simple-history falls back to the latest historical row for a missing object: check scope first.
@@ -196,30 +236,35 @@ class AccessMixin:
         if latest is None or not access.in_scope(request.user, latest.instance):
             raise Http404
 
-    # --- Personal data: masked and read-only for users without the permission.
+    # --- Personal data: write-only for users without the permission. They may enter it on a new
+    # record; once saved it is masked and read-only for them.
 
     def _hidden(self, request):
         return access.hidden_fields(request.user, self.model)
 
-    # Personal fields are never form inputs for these users...
+    def _locked(self, request, obj):
+        """Personal fields the user may not edit on this form: all hidden ones of a saved record."""
+        return self._hidden(request) if obj is not None else ()
+
+    # Locked personal fields are never form inputs...
     def get_exclude(self, request, obj=None):
-        hidden = self._hidden(request)
+        locked = self._locked(request, obj)
         exclude = super().get_exclude(request, obj)
-        return [*(exclude or ()), *hidden] if hidden else exclude
+        return [*(exclude or ()), *locked] if locked else exclude
 
     # ...they are shown by their masked read-only stand-ins instead.
     def get_readonly_fields(self, request, obj=None):
         readonly = super().get_readonly_fields(request, obj)
-        return [*readonly, *map(masked_name, self._hidden(request))]
+        return [*readonly, *map(masked_name, self._locked(request, obj))]
 
     # Declared fieldsets name the real fields: swap in the stand-ins.
     def get_fieldsets(self, request, obj=None):
-        hidden = self._hidden(request)
+        locked = self._locked(request, obj)
         fieldsets = super().get_fieldsets(request, obj)
-        if not hidden:
+        if not locked:
             return fieldsets
         return [
-            (title, {**options, "fields": replace_hidden(options["fields"], hidden)}) for title, options in fieldsets
+            (title, {**options, "fields": replace_hidden(options["fields"], locked)}) for title, options in fieldsets
         ]
 
     # Masked changelist columns (not sortable, so the order reveals nothing either).
