@@ -177,10 +177,13 @@ if envbool("USE_X_FORWARDED_PROTO", False):
 # Health checks over plain HTTP on loopback are not redirected.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
-# Login protection: lock a user and address pair after repeated failures.
+# Login protection (registry/login_limits.py): lock a user and address pair after repeated failures,
+# and the account itself after more failures from any number of addresses (its sessions then end).
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
+AXES_ACCOUNT_FAILURE_LIMIT = envint("AXES_ACCOUNT_FAILURE_LIMIT", 20)
 AXES_COOLOFF_TIME = envint("AXES_COOLOFF_MINUTES", 30) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "registry.login_limits.AccountLockHandler"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registry/lockout.html"
 AXES_VERBOSE = False

@@ -43,7 +43,12 @@ def on_login_failed(sender, credentials, request=None, **kwargs):
 
 
 def connect(app_config) -> None:
+    from axes.signals import user_locked_out
+
+    from registry.login_limits import on_locked_out
     from registry.roles import sync_roles_after_migrate
+
+    user_locked_out.connect(on_locked_out, dispatch_uid="registry_end_locked_sessions")
 
     user_logged_in.connect(on_login, dispatch_uid="registry_audit_login")
     user_logged_out.connect(on_logout, dispatch_uid="registry_audit_logout")
