@@ -25,6 +25,17 @@ MAX_NUMBER_CHARS = 40
 TRUE_WORDS = {"是", "y", "yes", "true", "1", "t", "对", "√"}
 FALSE_WORDS = {"否", "n", "no", "false", "0", "f", "错", "×"}
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# Spreadsheets also run a formula whose trigger is full-width or follows spaces and line breaks.
+FULL_WIDTH_TRIGGERS = ("＝", "＋", "－", "＠")
+
+
+def looks_like_formula(text: str) -> bool:
+    """Whether a spreadsheet could take `text` for a formula (our exports escape such text)."""
+    return text.startswith(FORMULA_TRIGGERS) or text.lstrip(" \t\r\n").startswith(
+        FORMULA_TRIGGERS + FULL_WIDTH_TRIGGERS
+    )
+
+
 FULL_WIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
 FULL_WIDTH[0x3000] = 0x20
 FULL_WIDTH_CHARS = re.compile("[\uff01-\uff5e\u3000]")
@@ -54,7 +65,7 @@ def parse_text(value) -> str:
     if isinstance(value, datetime.date):
         return value.isoformat()
     text = str(value)
-    if text[:1] == "'" and text[1:2] in FORMULA_TRIGGERS:
+    if text[:1] == "'" and looks_like_formula(text[1:]):
         return text[1:]  # our own export escaped a formula trigger; the value is what follows
     text = text.strip()
     if LONG_INTEGER_FLOAT.match(text):

@@ -21,6 +21,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from registry import access
+from registry.sheet_text import keep_text, text_row
 
 from . import values, xlsx
 from .columns import Column, columns_for, normalise_header
@@ -35,8 +36,9 @@ MAX_DROPDOWN_ITEMS = 500
 
 
 def escape_formula(value):
-    """Text starting with = + - @ tab or CR gets a leading apostrophe so Excel will not run it."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+    """Text a spreadsheet could run as a formula (= + - @, also full-width or after spaces, tabs
+    and line breaks) gets a leading apostrophe; the import takes it off again."""
+    if isinstance(value, str) and values.looks_like_formula(value):
         return "'" + value
     return value
 
@@ -235,6 +237,7 @@ def template_workbook(model) -> bytes:
         guide.append([column.label, "是" if column.is_required else "否", describe_column(column), column.name])
     for letter, width in zip("ABCD", (18, 8, 60, 20)):
         guide.column_dimensions[letter].width = width
+    keep_text(workbook)
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()
@@ -254,14 +257,14 @@ def error_workbook(header, rows, errors, hidden_columns=()) -> bytes:
     hidden_positions = {i for i, title in enumerate(header) if normalise_header(title) in hidden_columns}
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("errors"))
-    sheet.append([str(title) for title in header] + [ERROR_COLUMN])
+    sheet.append(text_row(sheet, [str(title) for title in header] + [ERROR_COLUMN]))
     if 1 in by_row:
-        sheet.append([""] * len(header) + ["；".join(by_row.pop(1))])
+        sheet.append(text_row(sheet, [""] * len(header) + ["；".join(by_row.pop(1))]))
     for number in sorted(by_row):
         original = list(rows[number - 2]) if 0 <= number - 2 < len(rows) else []
         original += [""] * (len(header) - len(original))
         cells = ["" if i in hidden_positions else escape_formula(cell) for i, cell in enumerate(original)]
-        sheet.append(cells[: len(header)] + ["；".join(by_row[number])])
+        sheet.append(text_row(sheet, cells[: len(header)] + ["；".join(by_row[number])]))
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()

@@ -7,6 +7,8 @@ from io import BytesIO
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from registry.sheet_text import keep_text
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -30,6 +32,7 @@ def table_workbook(table) -> bytes:
             if cell.column > 1 and not isinstance(cell.value, int):
                 cell.number_format = "0.00"
     sheet.column_dimensions["A"].width = 24
+    keep_text(book)
     output = BytesIO()
     book.save(output)
     return output.getvalue()

@@ -123,14 +123,19 @@ class DistrictScopeTests(TestCase):
     def test_saving_a_record_into_another_district_is_refused_in_chinese(self):
         self.client.force_login(self.clerk_a)
         url = reverse("admin:registry_talent_change", args=[self.talent_a.pk])
+        # Another district's employer is not even a valid choice (issue 13 point 3)...
         response = self.client.post(url, {"name": "甲区人才", "employer": self.org_b.pk, "id_type": ""})
-        self.assertEqual(response.status_code, 200)
+        self.assertContains(response, "选择一个有效的选项")
+        self.talent_a.refresh_from_db()
+        self.assertEqual(self.talent_a.employer, self.org_a)
+        # ...and a record reaching none of the user's districts is refused with the districts named.
+        response = self.client.post(url, {"name": "甲区人才", "employer": "", "id_type": ""})
         self.assertContains(response, "该记录不在您负责的地区")
         self.assertContains(response, self.division_a.name)
         self.talent_a.refresh_from_db()
         self.assertEqual(self.talent_a.employer, self.org_a)
         response = self.client.post(reverse("admin:registry_talent_add"), {"name": "新人", "employer": self.org_b.pk})
-        self.assertContains(response, "该记录不在您负责的地区")
+        self.assertContains(response, "选择一个有效的选项")
         self.assertFalse(Talent.objects.filter(name="新人").exists())
         response = self.client.post(reverse("admin:registry_talent_add"), {"name": "新人", "employer": self.org_a.pk})
         self.assertEqual(response.status_code, 302)
@@ -139,8 +144,9 @@ class DistrictScopeTests(TestCase):
     def test_many_to_many_choices_decide_the_scope_of_a_new_contract(self):
         self.client.force_login(self.clerk_a)
         url = reverse("admin:registry_techcontract_add")
-        data = {"title": "新合同", "contract_type": self.contract.contract_type_id, "buyers": [self.org_b.pk]}
+        data = {"title": "新合同", "contract_type": self.contract.contract_type_id}
         self.assertContains(self.client.post(url, data), "该记录不在您负责的地区")
+        self.assertContains(self.client.post(url, {**data, "buyers": [self.org_b.pk]}), "选择一个有效的选项")
         data["sellers"] = [self.org_a.pk]
         self.assertEqual(self.client.post(url, data).status_code, 302)
 
