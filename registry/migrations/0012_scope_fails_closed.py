@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("registry", "0010_talent_id_number_exact_search_only"),
+        ("registry", "0011_policy_kind_project_platform"),
     ]
 
     operations = [
