@@ -231,6 +231,10 @@ IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
 IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
 IMPORT_EXPORT_USE_TRANSACTIONS = True
 
+# Backups (manage.py backup_registry): where the archives go, and how many of the newest are kept (0 keeps all).
+BACKUP_DIR = Path(env("BACKUP_DIR", str(BASE_DIR / "backups")))
+BACKUP_KEEP = envint("BACKUP_KEEP", 14)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
