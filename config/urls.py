@@ -2,14 +2,10 @@
 
 from django.conf import settings
 from django.contrib import admin
-from django.http import HttpResponse
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-
-def healthz(request):
-    return HttpResponse("ok", content_type="text/plain")
-
+from registry.health import healthz
 
 # Refusals are shown in the admin's layout, in Chinese (registry/error_pages.py).
 handler403 = "registry.error_pages.permission_denied"

@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 from contextlib import contextmanager
+from typing import NamedTuple
 from urllib.parse import quote
 
 BANNER = "!" * 78
@@ -52,21 +53,49 @@ def run_quiet(cmd: list[str], cwd: str) -> None:
         raise SystemExit(f"with_postgres: {' '.join(cmd)} failed ({result.returncode})")
 
 
+SERVER_OPTIONS = (
+    "-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=60 -c shared_buffers=256MB"
+)
+
+
+class Cluster(NamedTuple):
+    """A throwaway cluster in `root`: its DATABASE_URL, and start/stop (tests take it down and up again)."""
+
+    pg_bin: str
+    root: str
+
+    @property
+    def url(self) -> str:
+        return f"postgres://postgres@{quote(self.root, safe='')}/postgres"
+
+    def pg_ctl(self, *args: str) -> list[str]:
+        return as_server_user([os.path.join(self.pg_bin, "pg_ctl"), "-D", os.path.join(self.root, "data"), *args])
+
+    def start(self) -> None:
+        options = f"-c listen_addresses='' -c unix_socket_directories='{self.root}' {SERVER_OPTIONS}"
+        log = os.path.join(self.root, "server.log")
+        run_quiet(self.pg_ctl("-l", log, "-o", options, "-w", "start"), cwd=self.root)
+
+    def stop(self, mode: str = "immediate") -> None:
+        subprocess.run(
+            self.pg_ctl("-m", mode, "-w", "stop"), cwd=self.root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+
+
 @contextmanager
 def throwaway_cluster(pg_bin: str):
-    root = tempfile.mkdtemp(prefix="registry-pg-")
-    data = os.path.join(root, "data")
+    cluster = Cluster(pg_bin, tempfile.mkdtemp(prefix="registry-pg-"))
     started = False
     try:
         if os.geteuid() == 0:
-            os.chmod(root, 0o755)
-            shutil.chown(root, user="postgres", group="postgres")
+            os.chmod(cluster.root, 0o755)
+            shutil.chown(cluster.root, user="postgres", group="postgres")
         run_quiet(
             as_server_user(
                 [
                     os.path.join(pg_bin, "initdb"),
                     "-D",
-                    data,
+                    os.path.join(cluster.root, "data"),
                     "-U",
                     "postgres",
                     "--auth=trust",
@@ -75,40 +104,15 @@ def throwaway_cluster(pg_bin: str):
                     "--no-sync",
                 ]
             ),
-            cwd=root,
+            cwd=cluster.root,
         )
-        options = (
-            f"-c listen_addresses='' -c unix_socket_directories='{root}' "
-            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
-            "-c max_connections=60 -c shared_buffers=256MB"
-        )
-        run_quiet(
-            as_server_user(
-                [
-                    os.path.join(pg_bin, "pg_ctl"),
-                    "-D",
-                    data,
-                    "-l",
-                    os.path.join(root, "server.log"),
-                    "-o",
-                    options,
-                    "-w",
-                    "start",
-                ]
-            ),
-            cwd=root,
-        )
+        cluster.start()
         started = True
-        yield f"postgres://postgres@{quote(root, safe='')}/postgres"
+        yield cluster
     finally:
         if started:
-            subprocess.run(
-                as_server_user([os.path.join(pg_bin, "pg_ctl"), "-D", data, "-m", "immediate", "stop"]),
-                cwd=root,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-            )
-        shutil.rmtree(root, ignore_errors=True)
+            cluster.stop()
+        shutil.rmtree(cluster.root, ignore_errors=True)
 
 
 def main(argv: list[str]) -> int:
@@ -130,9 +134,9 @@ def main(argv: list[str]) -> int:
 
     # Make sure an interrupt still runs the cleanup in the context manager.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    with throwaway_cluster(pg_bin) as url:
-        print(f"with_postgres: throwaway cluster from {pg_bin} at {url}", flush=True)
-        environment = dict(os.environ, DATABASE_URL=url)
+    with throwaway_cluster(pg_bin) as cluster:
+        print(f"with_postgres: throwaway cluster from {pg_bin} at {cluster.url}", flush=True)
+        environment = dict(os.environ, DATABASE_URL=cluster.url)
         try:
             return subprocess.call(command, env=environment)
         except KeyboardInterrupt:
