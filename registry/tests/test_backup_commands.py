@@ -14,12 +14,12 @@ import dj_database_url
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
-from django.test import TestCase, override_settings
+from django.test import SimpleTestCase, TestCase, override_settings
 
 from registry import schema
 from registry.backup import archive as archive_module
 from registry.backup.archive import archives_in, directory_lock
-from registry.backup.database import private_connection, tables, take_inventory
+from registry.backup.database import describe, private_connection, tables, take_inventory
 from registry.backup.postgres import ToolError
 
 from .backup_support import ON_POSTGRES, file_checksums, manage, scratch_database
@@ -286,3 +286,10 @@ class BackupCommandTests(TestCase):
         self.assertIn(f"{len(MEDIA_FILES)} 个, 48.8 KB, 校验和一致 (checksums match)", output)
         self.assertIn("迁移与代码一致 (migrations match the code)", output)
         self.assertEqual(file_checksums(media), file_checksums(self.media))
+
+
+class DescribeTests(SimpleTestCase):
+    def test_a_target_is_described_without_its_password(self):
+        settings_dict = dj_database_url.parse("postgres://registry:s3cret-Pass@db.internal:5432/registry")
+        self.assertEqual(describe(settings_dict), "PostgreSQL registry@db.internal:5432/registry")
+        self.assertEqual(describe(dj_database_url.parse("sqlite:////srv/db.sqlite3")), "SQLite /srv/db.sqlite3")
