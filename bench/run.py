@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCHMARKS = ["impexp", "dashboard", "scale"]
+BENCHMARKS = ["impexp", "dashboard", "scale", "api"]
 
 
 def available() -> list[str]:

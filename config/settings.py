@@ -70,6 +70,9 @@ INSTALLED_APPS = [
     "simple_history",
     "axes",
     "csp",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
 ]
 
 MIDDLEWARE = [
@@ -234,6 +237,35 @@ IMPORT_EXPORT_USE_TRANSACTIONS = True
 # Backups (manage.py backup_registry): where the archives go, and how many of the newest are kept (0 keeps all).
 BACKUP_DIR = Path(env("BACKUP_DIR", str(BASE_DIR / "backups")))
 BACKUP_KEEP = envint("BACKUP_KEEP", 14)
+
+# The read-only API (registry/api/, docs/api.md). Authentication, permission and throttling are set
+# on its views; these are the defaults of everything else REST framework and the schema read.
+REST_FRAMEWORK = {
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "registry.api.errors.handle",
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_PARSER_CLASSES": [],
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "科技局人才与技术转移登记系统 API",
+    "DESCRIPTION": "只读接口，见 docs/api.md。认证：Authorization: Bearer <API 密钥>，或已登录管理后台的工作人员。",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
+# Requests per API key (or staff member) and period, e.g. 600/minute or 20000/hour.
+API_THROTTLE_RATE = env("API_THROTTLE_RATE", "600/minute")
+# A key's "last used" time is written at most this often (seconds), not on every call.
+API_KEY_LAST_USED_INTERVAL = envint("API_KEY_LAST_USED_INTERVAL", 300)
+# Secret of the keyed hash API keys are stored as; SECRET_KEY when empty. Changing it invalidates every key.
+API_KEY_SECRET = env("API_KEY_SECRET")
 
 LOGGING = {
     "version": 1,

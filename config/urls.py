@@ -1,4 +1,4 @@
-"""URL routes: the admin (at ADMIN_URL), language switching and a health check."""
+"""URL routes: the admin (at ADMIN_URL), the API, language switching and a health check."""
 
 from django.conf import settings
 from django.contrib import admin
@@ -14,5 +14,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", healthz, name="healthz"),
     path(settings.ADMIN_URL, admin.site.urls),
+    path("api/", include("registry.api.urls")),
     path("", RedirectView.as_view(url="/" + settings.ADMIN_URL, permanent=False)),
 ]

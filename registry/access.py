@@ -130,13 +130,16 @@ NO_DISTRICTS = Districts(frozenset(), frozenset())
 
 
 def user_districts(user) -> Districts | None:
-    """The user's districts, or None when the user is unscoped (cached on the user object)."""
+    """The user's districts, or None when the user is unscoped (cached on the user object).
+
+    An API key's client (registry.api.keys.ApiClient) is not a user: it states its own districts."""
     if not getattr(user, "is_authenticated", False):
         return NO_DISTRICTS
     if user.is_superuser:
         return None
     if not hasattr(user, "_registry_districts"):
-        user._registry_districts = _load_districts(user)
+        own = getattr(user, "registry_districts", None)
+        user._registry_districts = own() if own else _load_districts(user)
     return user._registry_districts
 
 
@@ -184,9 +187,14 @@ def path_target(model, path: str):
 def scope_queryset(user, queryset):
     """Only the records of the user's districts; everything for unscoped users."""
     districts = user_districts(user)
-    model = queryset.model
-    if districts is None or model._meta.model_name in SHARED_MODELS:
+    if districts is None or queryset.model._meta.model_name in SHARED_MODELS:
         return queryset
+    return records_in(queryset, districts)
+
+
+def records_in(queryset, districts: Districts):
+    """The records of `queryset` that belong to one of `districts` (through DISTRICT_PATHS)."""
+    model = queryset.model
     condition = Q()
     for path in DISTRICT_PATHS.get(model._meta.model_name, ()):
         ids = districts.ids_for(path_target(model, path))

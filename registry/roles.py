@@ -34,7 +34,7 @@ class Role:
 
 ADMINISTRATOR = Role(
     name="系统管理员",
-    purpose="Everything, including users, groups, district scopes, personal data and the audit log.",
+    purpose="Everything, including users, groups, district scopes, API keys, personal data and the audit log.",
     record_actions=("view", "add", "change", "delete", "import", "export"),
     extra=("registry.view_personal_data", "registry.view_auditevent"),
     manage_accounts=True,
@@ -60,7 +60,7 @@ PERSONAL_DATA = Role(
 )
 
 ROLES = (ADMINISTRATOR, DATA_ENTRY, REVIEWER, PERSONAL_DATA)
-ACCOUNT_MODELS = (("auth", "user"), ("auth", "group"), ("registry", "staffscope"))
+ACCOUNT_MODELS = (("auth", "user"), ("auth", "group"), ("registry", "staffscope"), ("registry", "apikey"))
 
 
 def record_models() -> list:

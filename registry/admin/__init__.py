@@ -19,4 +19,6 @@ admin.site.site_header = _("Science and Technology Bureau Registry")
 admin.site.site_title = _("S&T Bureau Registry")
 admin.site.index_title = _("Registry")
 
+from registry.api import admin as api_admin  # noqa: E402,F401 - API keys
+
 from . import security  # noqa: E402,F401 - accounts, district scopes and the audit log

@@ -1,6 +1,8 @@
 """Models of the registry, split by domain and re-exported here."""
 
 # The pending-import store lives with the import code that owns it.
+# API keys live with the API that reads them.
+from registry.api.keys import ApiKey  # noqa: E402
 from registry.importing.models import PendingImport  # noqa: E402
 
 from .access import StaffScope
@@ -32,6 +34,7 @@ from .talents import Talent
 from .transfer import Policy, Subsidy, TechContract, TechnologyBroker, TrainingBase, TransferAgency
 
 __all__ = [
+    "ApiKey",
     "AuditEvent",
     "Citation",
     "Commissioner",

@@ -92,6 +92,8 @@ class Talent(CitedModel):
         indexes = [
             # Exact search by phone in the admin (for users allowed to see personal data).
             models.Index(fields=["phone"], name="registry_talent_phone"),
+            # The API's incremental sync pages by (updated_at, id) (registry/api/pagination.py).
+            models.Index(fields=["updated_at", "id"], name="registry_talent_updated_id"),
         ]
 
     def clean(self):

@@ -173,6 +173,8 @@ class TechContract(CitedModel):
         verbose_name = _("technology contract")
         verbose_name_plural = _("technology contracts")
         ordering = ["-signed_on", "-id"]
+        # The API's incremental sync pages by (updated_at, id) (registry/api/pagination.py).
+        indexes = [models.Index(fields=["updated_at", "id"], name="registry_contract_updated_id")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(contract_amount__isnull=True) | models.Q(contract_amount__gte=0),

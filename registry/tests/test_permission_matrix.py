@@ -8,7 +8,7 @@ from import_export.admin import ExportMixin, ImportMixin
 
 from registry import roles
 from registry.admin.base import RegistryAdmin
-from registry.models import AuditEvent, RegistryModel
+from registry.models import ApiKey, AuditEvent, RegistryModel
 from registry.tests import urls_matrix
 from registry.tests.access_support import RecordBuilder, make_user
 
@@ -33,6 +33,13 @@ AUDIT_MATRIX = {
     "data_entry": dict(changelist=FORBIDDEN, add=FORBIDDEN, change=FORBIDDEN, delete=FORBIDDEN),
     "reviewer": dict(changelist=FORBIDDEN, add=FORBIDDEN, change=FORBIDDEN, delete=FORBIDDEN),
     "no_role": dict(changelist=FORBIDDEN, add=FORBIDDEN, change=FORBIDDEN, delete=FORBIDDEN),
+}
+# API keys: managed by administrators, revoked but never deleted (registry/api/admin.py).
+API_KEY_MATRIX = {
+    "administrator": dict(changelist=OK, add=OK, change=OK, delete=FORBIDDEN),
+    "data_entry": dict.fromkeys(("changelist", "add", "change", "delete"), FORBIDDEN),
+    "reviewer": dict.fromkeys(("changelist", "add", "change", "delete"), FORBIDDEN),
+    "no_role": dict.fromkeys(("changelist", "add", "change", "delete"), FORBIDDEN),
 }
 SPREADSHEETS_WIRED = issubclass(RegistryAdmin, ImportMixin) and issubclass(RegistryAdmin, ExportMixin)
 
@@ -63,7 +70,7 @@ class PermissionMatrixTests(TestCase):
     def test_every_registry_record_model_is_in_the_matrix(self):
         registered = set(self.registry_admins())
         self.assertTrue(set(roles.record_models()) <= registered)
-        self.assertEqual(registered - set(roles.record_models()), {AuditEvent})
+        self.assertEqual(registered - set(roles.record_models()), {AuditEvent, ApiKey})
 
     def test_anonymous_users_are_sent_to_login(self):
         login = reverse("admin:login")
@@ -174,6 +181,16 @@ class PermissionMatrixTests(TestCase):
         self.assertEqual(response.status_code, FORBIDDEN)
         self.audit_event.refresh_from_db()
         self.assertEqual(self.audit_event.username, "someone")
+
+    def test_api_keys_are_for_administrators_only(self):
+        key = ApiKey(name="矩阵测试", all_districts=True)
+        key.set_token()
+        key.save()
+        for role, expected in API_KEY_MATRIX.items():
+            self.client.force_login(self.users[role])
+            for page, status in expected.items():
+                with self.subTest(role=role, page=page):
+                    self.assertEqual(self.client.get(page_url(ApiKey, page, key)).status_code, status)
 
     def test_only_administrators_manage_users_and_groups(self):
         for role in RECORD_MATRIX:
