@@ -17,8 +17,10 @@ from pathlib import Path
 
 from django.apps import apps as django_apps
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
+from django.core.servers.basehttp import WSGIServer
 from django.db import connection
 from django.test import override_settings
+from django.test.testcases import LiveServerThread, QuietWSGIRequestHandler
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "test-output" / "screenshots"
@@ -34,6 +36,23 @@ CHROMIUM_FLAGS = [
 # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are still
 # synchronous and safe, so Django's async-safety guard is switched off while browser tests run.
 ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
+
+
+# Generous, because the shared test machine can be very loaded; a passing test never waits for it.
+STEP_TIMEOUT_MS = 60_000
+
+
+class SerialLiveServerThread(LiveServerThread):
+    """The live server answering one request at a time.
+
+    With SQLite the test database lives in memory and is one connection shared by every server thread;
+    two requests at once (a page and its autocomplete, say) then fail with "database table is locked".
+    Answering in turn costs nothing a test notices (the server closes each connection after its answer).
+    """
+
+    def _create_server(self, connections_override=None):
+        # The serving thread already uses the shared connections (LiveServerThread.run).
+        return WSGIServer((self.host, self.port), QuietWSGIRequestHandler, allow_reuse_address=False)
 
 
 def find_chromium() -> str | None:
@@ -64,6 +83,7 @@ class BrowserTestCase(StaticLiveServerTestCase):
     """A live server plus one Chromium for the class and a fresh browser context per test."""
 
     host = "127.0.0.1"
+    server_thread_class = SerialLiveServerThread
 
     @classmethod
     def setUpClass(cls):
@@ -95,7 +115,7 @@ class BrowserTestCase(StaticLiveServerTestCase):
         self.context = self.browser.new_context(
             locale="zh-CN", viewport={"width": 1280, "height": 900}, accept_downloads=True
         )
-        self.context.set_default_timeout(15_000)
+        self.context.set_default_timeout(STEP_TIMEOUT_MS)
         self.page = self.context.new_page()
         self.step = 0
         self.shots = SCREENSHOTS / connection.vendor / f"{type(self).__name__}.{self._testMethodName}"
