@@ -126,7 +126,7 @@ def print_queries_and_plans(urls):
         with CaptureQueriesContext(connection) as queries:
             response = client.get(url, HTTP_AUTHORIZATION=f"Bearer {token}")
         if response.status_code != 200:
-            raise SystemExit(f"api: {url} answered {response.status_code}: {response.content[:300]}")
+            raise SystemExit(f"api: {url} answered {response.status_code}: {response.content[:300]!r}")
         rows = len(response.json()["results"])
         print(f"  {name:22} {len(queries):2} queries, {rows} rows  {url[:90]}")
         for query in queries:

@@ -164,7 +164,7 @@ def session_for(user) -> str:
     session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
-    return session.session_key
+    return str(session.session_key)
 
 
 def print_query_counts_and_plans(urls: dict[str, str], user):

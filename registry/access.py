@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Any, Protocol, TypeVar
 
 from django.db import models
 from django.db.models import Q
@@ -20,22 +21,40 @@ from django.utils.translation import gettext
 
 PERSONAL_DATA_PERMISSION = "registry.view_personal_data"
 
+ModelType = type[models.Model]
+QuerySetT = TypeVar("QuerySetT", bound="models.QuerySet[Any]")
 
-def can_view_personal_data(user) -> bool:
+
+class Viewer(Protocol):
+    """Who is asking: a signed-in user, an anonymous visitor or the command-line operator."""
+
+    @property
+    def is_authenticated(self) -> bool: ...
+
+    @property
+    def is_superuser(self) -> bool: ...
+
+    @property
+    def pk(self) -> Any: ...
+
+    def has_perm(self, perm: str, obj: Any = None) -> bool: ...
+
+
+def can_view_personal_data(user: Viewer) -> bool:
     return user.has_perm(PERSONAL_DATA_PERMISSION)
 
 
-def personal_fields(model) -> tuple[str, ...]:
+def personal_fields(model: ModelType | models.Model) -> tuple[str, ...]:
     """Field names of `model` that hold personal data (identity number, phone, e-mail, birth date)."""
     return tuple(getattr(model, "PERSONAL_FIELDS", ()))
 
 
-def hidden_fields(user, model) -> tuple[str, ...]:
+def hidden_fields(user: Viewer, model: ModelType | models.Model) -> tuple[str, ...]:
     """Personal fields `user` must not see on `model`: masked on screens, blank in files."""
     return () if can_view_personal_data(user) else personal_fields(model)
 
 
-def mask(value) -> str:
+def mask(value: object) -> str:
     """A masked form of a personal value: 1501**********1238, 139****0000, z***@example.org."""
     if value is None or value == "":
         return ""
@@ -116,20 +135,20 @@ SHARED_MODELS = frozenset(
 class Districts:
     """The districts of a scoped user, as primary keys."""
 
-    divisions: frozenset
-    zones: frozenset
+    divisions: frozenset[int]
+    zones: frozenset[int]
 
-    def ids_for(self, model) -> frozenset:
+    def ids_for(self, model: ModelType) -> frozenset[int]:
         return self.divisions if model._meta.model_name == "division" else self.zones
 
-    def contains(self, obj) -> bool:
+    def contains(self, obj: models.Model | None) -> bool:
         return obj is not None and obj.pk in self.ids_for(type(obj))
 
 
 NO_DISTRICTS = Districts(frozenset(), frozenset())
 
 
-def user_districts(user) -> Districts | None:
+def user_districts(user: Viewer) -> Districts | None:
     """The user's districts, or None when the user is unscoped (cached on the user object).
 
     An API key's client (registry.api.keys.ApiClient) is not a user: it states its own districts."""
@@ -139,14 +158,15 @@ def user_districts(user) -> Districts | None:
         return None
     if not hasattr(user, "_registry_districts"):
         own = getattr(user, "registry_districts", None)
-        user._registry_districts = own() if own else _load_districts(user)
-    return user._registry_districts
+        setattr(user, "_registry_districts", own() if own else _load_districts(user))  # noqa: B010 - a cache on a foreign object
+    districts: Districts | None = getattr(user, "_registry_districts")  # noqa: B009 - set just above
+    return districts
 
 
-def _load_districts(user) -> Districts | None:
+def _load_districts(user: Viewer) -> Districts | None:
     from registry.models import StaffScope
 
-    scope = StaffScope.objects.filter(user=user).first()
+    scope = StaffScope.objects.filter(user_id=user.pk).first()
     if scope is None:
         return None
     return Districts(
@@ -155,11 +175,11 @@ def _load_districts(user) -> Districts | None:
     )
 
 
-def is_scoped(user) -> bool:
+def is_scoped(user: Viewer) -> bool:
     return user_districts(user) is not None
 
 
-def district_names(user) -> str:
+def district_names(user: Viewer) -> str:
     """The names of the user's districts, for messages ("" when unscoped, 无 for an empty scope)."""
     from registry.models import DevelopmentZone, Division
 
@@ -171,20 +191,28 @@ def district_names(user) -> str:
     return "、".join(names) or gettext("none")
 
 
-def may_edit(user, model) -> bool:
+def may_edit(user: Viewer, model: ModelType) -> bool:
     """Whether the user's scope allows changing records of `model` at all (shared lists are
     read-only for scoped users; models without a district mapping are closed to them)."""
     return not is_scoped(user) or model._meta.model_name in DISTRICT_PATHS
 
 
-def path_target(model, path: str):
+def path_target(model: ModelType, path: str) -> ModelType:
     """The model a lookup path ends at (Division or DevelopmentZone for district paths)."""
     for part in path.split("__"):
-        model = model._meta.get_field(part).related_model
+        model = _related_model(model, part)
     return model
 
 
-def scope_queryset(user, queryset):
+def _related_model(model: ModelType, name: str) -> ModelType:
+    """The model the relation `name` of `model` leads to."""
+    related = model._meta.get_field(name).related_model
+    if not isinstance(related, type):
+        raise LookupError(f"{model._meta.label}.{name} is not a relation")
+    return related
+
+
+def scope_queryset(user: Viewer, queryset: QuerySetT) -> QuerySetT:
     """Only the records of the user's districts; everything for unscoped users."""
     districts = user_districts(user)
     if districts is None or queryset.model._meta.model_name in SHARED_MODELS:
@@ -192,7 +220,7 @@ def scope_queryset(user, queryset):
     return records_in(queryset, districts)
 
 
-def records_in(queryset, districts: Districts):
+def records_in(queryset: QuerySetT, districts: Districts) -> QuerySetT:
     """The records of `queryset` that belong to one of `districts` (through DISTRICT_PATHS)."""
     model = queryset.model
     condition = Q()
@@ -206,17 +234,18 @@ def records_in(queryset, districts: Districts):
     return queryset.filter(pk__in=model._default_manager.filter(condition).values("pk"))
 
 
-def in_scope(user, instance, values=None) -> bool:
+def in_scope(user: Viewer, instance: models.Model, values: dict[str, Any] | None = None) -> bool:
     """Whether `instance` lies in the user's districts (always true for unscoped users).
 
     Works on unsaved instances (an import row, a form being saved): `values` may give the
     first-level related values not yet on the instance (a form's many-to-many choices)."""
     districts = user_districts(user)
-    name = instance._meta.model_name
+    name = instance._meta.model_name or ""
     if districts is None or name in SHARED_MODELS:
         return True
     for path in DISTRICT_PATHS.get(name, ()):
         first, *rest = path.split("__")
+        reached: list[models.Model]
         if values is not None and first in values:
             reached = _as_list(values[first])
         else:
@@ -228,7 +257,7 @@ def in_scope(user, instance, values=None) -> bool:
     return False
 
 
-def _related(obj, name: str) -> list:
+def _related(obj: models.Model, name: str) -> list[models.Model]:
     """The objects `obj.name` leads to: one, none or many (many-to-many before saving: none)."""
     field = obj._meta.get_field(name)
     if field.many_to_many or field.one_to_many:
@@ -237,7 +266,7 @@ def _related(obj, name: str) -> list:
     return _as_list(getattr(obj, name, None))
 
 
-def _as_list(value) -> list:
+def _as_list(value: Any) -> list[models.Model]:
     if value is None:
         return []
     if isinstance(value, (models.QuerySet, list, tuple, set)):

@@ -87,7 +87,7 @@ def role_permissions(role: Role, using="default") -> list:
         for model in record_models()
         for action in role.record_actions
     }
-    wanted |= {tuple(name.split(".", 1)) for name in role.extra}
+    wanted |= {(app_label, codename) for app_label, _dot, codename in (name.partition(".") for name in role.extra)}
     accounts = set(ACCOUNT_MODELS) if role.manage_accounts else set()
     return [
         permission

@@ -51,7 +51,8 @@ def academician_rule_warning(talent: Talent) -> str | None:
     if over is None:
         return None
     limit = RETIRED_ACADEMICIAN_WORKSTATION_LIMIT if over.is_retired else ACADEMICIAN_WORKSTATION_LIMIT
+    count: int = getattr(over, "academician_workstations")  # noqa: B009 - a queryset annotation mypy cannot see
     return _(
         "Academician %(name)s is active in %(count)d academician expert workstations; "
         "the rules allow at most %(limit)d."
-    ) % {"name": over.name, "count": over.academician_workstations, "limit": limit}
+    ) % {"name": over.name, "count": count, "limit": limit}

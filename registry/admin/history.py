@@ -5,6 +5,10 @@ posted and needed only view permission. Here nothing posted is used: the values 
 historical row, and registry.history.revert() checks permission and scope before it saves.
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,8 +19,14 @@ from django.utils.translation import gettext as _
 
 from registry import access, history
 
+if TYPE_CHECKING:
+    # What the mixin is mixed into (at run time it sits before this class in the MRO).
+    from simple_history.admin import SimpleHistoryAdmin as AdminBase
+else:
+    AdminBase = object
 
-class RevertMixin:
+
+class RevertMixin(AdminBase):
     revert_template = "registry/history/revert.html"
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):

@@ -1,5 +1,7 @@
 """Lookup tables staff edit: divisions, zones, clusters, talent tiers, qualification and contract kinds."""
 
+from typing import ClassVar
+
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
@@ -18,9 +20,9 @@ ENTRY_FIELDS = ("name", "description", ("sort_order", "is_active"))
 
 
 class LookupAdmin(DomainAdmin):
-    list_display = ("name", "sort_order", "is_active")
-    list_filter = ("is_active",)
-    search_fields = ("name", "description")
+    list_display: tuple[str, ...] = ("name", "sort_order", "is_active")
+    list_filter: ClassVar[tuple[str, ...]] = ("is_active",)
+    search_fields: ClassVar[tuple[str, ...]] = ("name", "description")
 
 
 @admin.register(Division)

@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import operator
 from functools import reduce
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.admin import helpers
 from django.core.exceptions import FieldDoesNotExist
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db import connections, models
 from django.db.models.constants import LOOKUP_SEP
 from django.db.models.expressions import Subquery
@@ -31,6 +32,13 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext
+
+if TYPE_CHECKING:
+    from django.contrib.admin import ModelAdmin
+
+    AdminBase = ModelAdmin[Any]  # what the mixin is mixed into
+else:
+    AdminBase = object
 
 # Django's own message (translated by Django's catalogue; a variable, so makemessages leaves it there).
 ACTION_CHECKBOX_LABEL = "Select this object for an action - {}"
@@ -87,7 +95,7 @@ class EstimatedCountPaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        return self._get_page(page_rows(self.object_list, bottom, top), number, self)
+        return Page(page_rows(self.object_list, bottom, top), number, self)
 
 
 def page_rows(queryset, bottom: int, top: int):
@@ -148,7 +156,10 @@ def text_condition(model, path: str, lookup: str, term: str):
     if lookup == "icontains" and len(term) < TRIGRAM_MIN_LENGTH:
         # Every 1- or 2-character substring is an element of the short-grams array.
         grams = ShortGrams(path)
-        return grams.output_field.get_lookup("contains")(grams, [term.upper()])
+        contains = grams.output_field.get_lookup("contains")
+        if contains is None:
+            raise LookupError("the short-grams array has no contains lookup")
+        return contains(grams, [term.upper()])
     return models.Q(**{f"{path}__{lookup}": term})
 
 
@@ -194,7 +205,7 @@ def search_terms(search_term: str) -> list[str]:
     return terms
 
 
-class FastChangelistMixin:
+class FastChangelistMixin(AdminBase):
     """Estimated counts for big unfiltered lists and index-backed search on PostgreSQL."""
 
     paginator = EstimatedCountPaginator

@@ -22,8 +22,9 @@ class StaffScopeInline(admin.StackedInline):
 class RegistryUserAdmin(UserAdmin):
     inlines = [StaffScopeInline]
     list_filter = ("is_staff", "is_superuser", "is_active", "groups")
-    list_display = (*UserAdmin.list_display, "district_scope")
-    fieldsets = (*UserAdmin.fieldsets, (_("District scope"), {"fields": ("district_scope",)}))
+    # UserAdmin's declarations extended (mypy reads them as generic instance variables of the class).
+    list_display = (*UserAdmin.list_display, "district_scope")  # type: ignore[misc]
+    fieldsets = (*UserAdmin.fieldsets, (_("District scope"), {"fields": ("district_scope",)}))  # type: ignore[misc]
     readonly_fields = ("district_scope",)
 
     @admin.display(description=_("district scope"))

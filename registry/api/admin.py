@@ -7,6 +7,8 @@ models they may view.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
 from django.template.response import TemplateResponse
@@ -46,10 +48,10 @@ class ApiKeyForm(forms.ModelForm):
             "notes",
         )
 
-    creator = None  # set by the admin: the user saving the form
+    creator: Any = None  # set by the admin: the user saving the form
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         some = bool(cleaned.get("divisions")) or bool(cleaned.get("zones"))
         if cleaned.get("all_districts") and some:
             raise forms.ValidationError(_("Choose either “all districts” or some divisions and zones, not both."))

@@ -7,6 +7,9 @@ named as in the spreadsheet cells (relations.py); here only what the spreadsheet
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Model
 
 from registry import models as m
 from registry.models.lookups import Lookup
@@ -19,7 +22,7 @@ class Part:
     """Rows of another model shown inside each record (a workstation's members), as the admin's inlines."""
 
     name: str  # key in the record's JSON
-    model: type
+    model: type[Model]
     accessor: str  # reverse relation from the record to the rows
 
 
@@ -28,14 +31,14 @@ class Resource:
     """One list endpoint /api/v1/<name>/ and its detail /api/v1/<name>/<id>/."""
 
     name: str
-    model: type
+    model: type[Model]
     year_field: str = ""  # date or year field the `year` filter reads
     kind_field: str = ""  # choice field or lookup link the `kind` filter reads
     parts: tuple[Part, ...] = ()
 
     @property
     def model_name(self) -> str:
-        return self.model._meta.model_name
+        return self.model._meta.model_name or ""
 
     @property
     def is_lookup(self) -> bool:
@@ -103,7 +106,7 @@ BY_NAME = {resource.name: resource for resource in RESOURCES}
 KIND_NAMES: tuple[str, ...] = (*(r.name for r in RESOURCES if not r.is_lookup), DASHBOARD)
 
 
-def kind_choices() -> list[tuple[str, str]]:
+def kind_choices() -> list[tuple[str, Any]]:
     """(kind, label) for the key form: the models' plural names, and the dashboard."""
     from django.utils.translation import gettext_lazy as _
 
@@ -118,5 +121,5 @@ def readable_models(client) -> frozenset[str]:
     for resource in RESOURCES:
         if resource.is_lookup or client.may_read(resource.name):
             names.add(resource.model_name)
-            names.update(part.model._meta.model_name for part in resource.parts)
+            names.update(part.model._meta.model_name or "" for part in resource.parts)
     return frozenset(names)

@@ -8,6 +8,7 @@ queryset (registry.access.scope_queryset, the admin's rule), narrowed by the fil
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -30,8 +31,14 @@ from .pagination import KeysetPagination
 from .resources import DASHBOARD, RESOURCES, Resource
 from .serializers import record_queryset, serializer_for
 
+if TYPE_CHECKING:
+    # What the mixin is mixed into (at run time it sits before these classes in the MRO).
+    from rest_framework.views import APIView as ViewBase
+else:
+    ViewBase = object
 
-class ApiViewMixin:
+
+class ApiViewMixin(ViewBase):
     """What every API view shares: Chinese, authentication, permission, throttle, audit."""
 
     kind: str | None = None
@@ -66,6 +73,7 @@ class ResourceViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     filter_backends = [RecordFilter, RecordSearch]
     pagination_class = KeysetPagination
     lookup_value_regex = r"[0-9]{1,18}"
+    resource: Resource  # every view set of viewset_for() has one
 
     def get_queryset(self):
         return access.scope_queryset(self.request.user, record_queryset(self.resource))

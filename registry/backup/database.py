@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.utils import load_backend
@@ -32,7 +33,7 @@ class DatabaseCopy(NamedTuple):
 
 
 @contextmanager
-def private_connection(settings_dict: dict, alias: str = PRIVATE_ALIAS):
+def private_connection(settings_dict: Mapping[str, Any], alias: str = PRIVATE_ALIAS):
     """A Django connection of its own to the database `settings_dict` describes, as connections[alias] while open.
 
     Backups read their snapshot and restores write their target through it, so the shared
@@ -73,7 +74,7 @@ def drop_tables(connection, names) -> None:
             cursor.execute(f"DROP TABLE IF EXISTS {quote(name)}{cascade}")
 
 
-def describe(settings_dict: dict) -> str:
+def describe(settings_dict: Mapping[str, Any]) -> str:
     """Where a database is, without its password: a file for SQLite, user@host:port/name for PostgreSQL."""
     if "sqlite" in settings_dict["ENGINE"]:
         return f"SQLite {settings_dict['NAME']}"
@@ -83,7 +84,7 @@ def describe(settings_dict: dict) -> str:
     return f"PostgreSQL {user}{host}{port}/{settings_dict['NAME']}"
 
 
-def vendor_of(settings_dict: dict) -> str:
+def vendor_of(settings_dict: Mapping[str, Any]) -> str:
     """connection.vendor for `settings_dict` without connecting."""
     engine = settings_dict["ENGINE"]
     return "sqlite" if "sqlite" in engine else "postgresql" if "postgres" in engine else engine.rsplit(".", 1)[-1]

@@ -6,13 +6,18 @@ writing are replaced by our engine (see engine.py for why: one validation pass, 
 Chinese errors, stored plan instead of a temporary file).
 """
 
+from __future__ import annotations
+
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import IntegrityError
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -28,7 +33,7 @@ CHANGES_PER_PAGE = 50
 ERRORS_SHOWN = 200
 
 
-class SpreadsheetMixin(ImportExportMixin):
+class SpreadsheetMixin(ImportExportMixin):  # type: ignore[misc]  # django-import-export ships no types
     import_formats = [XLSX, XLS, CSV]
     export_formats = [XLSX, CSV]
     # Format choice only: the columns are fixed so that an export can be imported again.
@@ -42,7 +47,7 @@ class SpreadsheetMixin(ImportExportMixin):
     def admin_url(self, action: str) -> str:
         return reverse(f"admin:{self.url_name(action)}")
 
-    def get_urls(self):
+    def get_urls(self) -> list[URLPattern]:
         extra = [
             path(
                 "import/template/",
@@ -55,9 +60,10 @@ class SpreadsheetMixin(ImportExportMixin):
                 name=self.url_name("import_errors"),
             ),
         ]
-        return extra + super().get_urls()
+        urls: list[URLPattern] = super().get_urls()
+        return [*extra, *urls]
 
-    def import_action(self, request, **kwargs):
+    def import_action(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
         # Replaces DIE's dry-run import: validate once, store the plan, redirect to its preview.
         if not self.has_import_permission(request):
             raise PermissionDenied
@@ -78,7 +84,7 @@ class SpreadsheetMixin(ImportExportMixin):
                 return HttpResponseRedirect(f"{request.path}?token={pending.token}")
         return self.render_import(request, {"form": form})
 
-    def preview_view(self, request, token):
+    def preview_view(self, request: HttpRequest, token: str) -> HttpResponse:
         pending = service.pending_for(token, request.user)
         if pending is None or pending.model != self.model._meta.label:
             messages.error(request, _("This import has expired or does not exist; upload the file again."))
@@ -98,7 +104,7 @@ class SpreadsheetMixin(ImportExportMixin):
         }
         return self.render_import(request, context)
 
-    def render_import(self, request, context):
+    def render_import(self, request: HttpRequest, context: dict[str, Any]) -> TemplateResponse:
         context.update(self.admin_site.each_context(request))
         context.update(
             {
@@ -112,14 +118,14 @@ class SpreadsheetMixin(ImportExportMixin):
         request.current_app = self.admin_site.name
         return TemplateResponse(request, [self.import_template_name], context)
 
-    def process_import(self, request, **kwargs):
+    def process_import(self, request: HttpRequest, **kwargs: Any) -> HttpResponse:
         # Applies the stored plan instead of re-importing the file a second time.
         if request.method != "POST":
             raise Http404
         if not self.has_import_permission(request):
             raise PermissionDenied
         form = ConfirmForm(request.POST)
-        pending = service.pending_for(form.data.get("token"), request.user) if form.is_valid() else None
+        pending = service.pending_for(form.cleaned_data["token"], request.user) if form.is_valid() else None
         if pending is None or pending.model != self.model._meta.label:
             messages.error(request, _("This import has expired or does not exist; upload the file again."))
             return HttpResponseRedirect(self.admin_url("import"))
@@ -136,13 +142,13 @@ class SpreadsheetMixin(ImportExportMixin):
         messages.success(request, _("Import finished: %(new)d new, %(updated)d updated.") % result)
         return HttpResponseRedirect(self.admin_url("changelist"))
 
-    def template_view(self, request):
+    def template_view(self, request: HttpRequest) -> HttpResponse:
         if not self.has_import_permission(request):
             raise PermissionDenied
         name = _("%(model)s import template") % {"model": self.model._meta.verbose_name}
         return attachment(writing.template_workbook(self.model), f"{name}.xlsx", writing.XLSX_TYPE)
 
-    def error_report_view(self, request, token):
+    def error_report_view(self, request: HttpRequest, token: str) -> HttpResponse:
         if not self.has_import_permission(request):
             raise PermissionDenied
         pending = service.pending_for(token, request.user)
@@ -151,7 +157,9 @@ class SpreadsheetMixin(ImportExportMixin):
         name = _("errors in %(file)s") % {"file": pending.file_name.rsplit(".", 1)[0]}
         return attachment(bytes(pending.error_report), f"{name}.xlsx", writing.XLSX_TYPE)
 
-    def _do_file_export(self, file_format, request, queryset, export_form=None):
+    def _do_file_export(
+        self, file_format: Any, request: HttpRequest, queryset: QuerySet[Any], export_form: Any = None
+    ) -> HttpResponse:
         # Our writer: Chinese headers, native cells, escaped formulas, blank personal data, audit.
         kind = "csv" if file_format.get_extension() == "csv" else "xlsx"
         name = f"{self.model._meta.verbose_name_plural}-{timezone.localdate():%Y%m%d}.{kind}"
@@ -161,5 +169,5 @@ class SpreadsheetMixin(ImportExportMixin):
 
 def attachment(data: bytes, file_name: str, content_type: str) -> HttpResponse:
     response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, file_name)
+    response["Content-Disposition"] = content_disposition_header(True, file_name) or "attachment"
     return response

@@ -8,12 +8,31 @@ multi-row INSERT ... RETURNING and executemany UPDATE. Signals are not sent, as 
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, Literal, TypeAlias, overload
+
 from django.db import connections, models, router
+from django.db.backends.base.base import BaseDatabaseWrapper
+from simple_history.utils import get_history_model_for_model
 
 INSERT_PARAMS = 30_000  # below PostgreSQL's 65535 and recent SQLite's 32766 bound parameters
 
+AnyField: TypeAlias = "models.Field[Any, Any]"
+Adapter = Callable[[Any], Any]
 
-def adapter(model_field, connection):
+
+def model_fields(model: type[models.Model], names: Iterable[str]) -> list[AnyField]:
+    """The concrete fields of `model` with these names, in this order."""
+    fields: list[AnyField] = []
+    for name in names:
+        field = model._meta.get_field(name)
+        if not isinstance(field, models.Field):
+            raise TypeError(f"{model._meta.label}.{name} is not a concrete field")
+        fields.append(field)
+    return fields
+
+
+def adapter(model_field: AnyField, connection: BaseDatabaseWrapper) -> Adapter | None:
     """A function preparing values of `model_field` for the driver, or None to pass them as they are."""
     ops = connection.ops
     if isinstance(model_field, models.DateTimeField):
@@ -21,13 +40,16 @@ def adapter(model_field, connection):
     if isinstance(model_field, models.DateField):
         return ops.adapt_datefield_value
     if isinstance(model_field, models.DecimalField):
-        return lambda value: ops.adapt_decimalfield_value(value, model_field.max_digits, model_field.decimal_places)
+        digits, places = model_field.max_digits, model_field.decimal_places
+        return lambda value: ops.adapt_decimalfield_value(value, digits, places)
     if isinstance(model_field, (models.JSONField, models.UUIDField, models.DurationField, models.TimeField)):
         return lambda value: model_field.get_db_prep_save(value, connection)
     return None
 
 
-def prepared(rows, fields, connection):
+def prepared(
+    rows: Iterable[Sequence[Any]], fields: Sequence[AnyField], connection: BaseDatabaseWrapper
+) -> list[tuple[Any, ...]]:
     adapters = [(index, adapt) for index, f in enumerate(fields) if (adapt := adapter(f, connection))]
     if not adapters:
         return [tuple(row) for row in rows]
@@ -41,7 +63,24 @@ def prepared(rows, fields, connection):
     return result
 
 
-def insert_rows(model, fields, rows, returning=False) -> list | None:
+@overload
+def insert_rows(
+    model: type[models.Model], fields: Sequence[AnyField], rows: Sequence[Sequence[Any]], returning: Literal[True]
+) -> list[int]: ...
+
+
+@overload
+def insert_rows(
+    model: type[models.Model],
+    fields: Sequence[AnyField],
+    rows: Sequence[Sequence[Any]],
+    returning: Literal[False] = False,
+) -> None: ...
+
+
+def insert_rows(
+    model: type[models.Model], fields: Sequence[AnyField], rows: Sequence[Sequence[Any]], returning: bool = False
+) -> list[int] | None:
     """INSERT `rows` (sequences ordered like `fields`); the new primary keys if `returning`."""
     if not rows:
         return [] if returning else None
@@ -54,7 +93,7 @@ def insert_rows(model, fields, rows, returning=False) -> list | None:
     placeholder = "(" + ", ".join(["%s"] * len(fields)) + ")"
     suffix = f" RETURNING {quote(model._meta.pk.column)}" if returning else ""
     per_batch = max(1, INSERT_PARAMS // len(fields))
-    pks = []
+    pks: list[int] = []
     with connection.cursor() as cursor:
         for start in range(0, len(rows), per_batch):
             batch = prepared(rows[start : start + per_batch], fields, connection)
@@ -66,7 +105,13 @@ def insert_rows(model, fields, rows, returning=False) -> list | None:
     return pks if returning else None
 
 
-def copy_rows(connection, model, fields, rows, returning):
+def copy_rows(
+    connection: BaseDatabaseWrapper,
+    model: type[models.Model],
+    fields: Sequence[AnyField],
+    rows: Sequence[Sequence[Any]],
+    returning: bool,
+) -> list[int] | None:
     """PostgreSQL: COPY is several times faster than INSERT; new pks are taken from the sequence first."""
     quote = connection.ops.quote_name
     meta = model._meta
@@ -79,7 +124,7 @@ def copy_rows(connection, model, fields, rows, returning):
             )
             pks = [pk for (pk,) in cursor.fetchall()]
             fields = [meta.pk] + list(fields)
-            rows = ([pk, *row] for pk, row in zip(pks, rows))
+            rows = [(pk, *row) for pk, row in zip(pks, rows)]
         names = ", ".join(quote(f.column) for f in fields)
         # The driver's own cursor does COPY; Django's wrapper turns its errors into IntegrityError etc.
         with (
@@ -91,7 +136,7 @@ def copy_rows(connection, model, fields, rows, returning):
     return pks
 
 
-def update_rows(model, fields, rows) -> None:
+def update_rows(model: type[models.Model], fields: Sequence[AnyField], rows: Sequence[Sequence[Any]]) -> None:
     """UPDATE by primary key; each row holds the values of `fields` followed by the pk."""
     if not rows:
         return
@@ -104,9 +149,16 @@ def update_rows(model, fields, rows) -> None:
         cursor.executemany(sql, prepared(rows, list(fields) + [model._meta.pk], connection))
 
 
-def insert_history(model, records, history_type, user_pk, reason, when) -> None:
+def insert_history(
+    model: type[models.Model],
+    records: Iterable[dict[str, Any]],
+    history_type: str,
+    user_pk: int | None,
+    reason: str,
+    when: object,
+) -> None:
     """One historical row per record (a dict of attname -> value incl. the pk), in bulk."""
-    history_model = model.history.model
+    history_model = get_history_model_for_model(model)
     fields = [f for f in history_model._meta.concrete_fields if f.attname != "history_id"]
     extra = {
         "history_type": history_type,

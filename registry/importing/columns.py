@@ -6,7 +6,10 @@ too. Relations are written by natural key (see relations.py), choices by their C
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import dataclasses
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from django.core.validators import MaxLengthValidator
 from django.db import models
@@ -17,11 +20,13 @@ from django.utils.translation import gettext
 from . import values
 
 HEADER_LANGUAGE = "zh-hans"
+# Reads one non-blank cell; ValueError with a reason when it is not a valid value.
+Parser = Callable[[Any], Any]
 # Bookkeeping fields and source citations are not spreadsheet columns.
 SKIPPED_FIELDS = {"id", "created_at", "updated_at", "citations"}
 
 
-def in_chinese(text) -> str:
+def in_chinese(text: object) -> str:
     with translation.override(HEADER_LANGUAGE):
         return str(text)
 
@@ -30,11 +35,11 @@ def in_chinese(text) -> str:
 class Column:
     """One spreadsheet column bound to a model field."""
 
-    field: models.Field
+    field: models.Field[Any, Any]
     label: str = ""
-    choice_labels: dict = field(default_factory=dict)
+    choice_labels: dict[Any, str] = dataclasses.field(default_factory=dict)
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         # Plain attributes, not properties: they are read for every cell of large files.
         model_field = self.field
         self.name = model_field.name
@@ -42,7 +47,7 @@ class Column:
         self.is_fk = bool(model_field.many_to_one)
         self.is_m2m = bool(model_field.many_to_many)
         self.is_relation = self.is_fk or self.is_m2m
-        self.related_model = model_field.related_model
+        self.related_model: Any = model_field.related_model
         validators = list(getattr(model_field, "validators", ()))
         # The length check runs on every text cell; done inline, the validator only words the error.
         self.length_validator = next((v for v in validators if isinstance(v, MaxLengthValidator)), None)
@@ -57,9 +62,9 @@ class Column:
         return not self.field.blank and not self.field.has_default()
 
     @cached_property
-    def choice_lookup(self) -> dict:
+    def choice_lookup(self) -> dict[str, Any]:
         """Chinese label, English label and stored code of each choice, all mapping to the code."""
-        lookup = {}
+        lookup: dict[str, Any] = {}
         for code, label in self.field.flatchoices:
             lookup[str(code).lower()] = code
             lookup[in_chinese(label).lower()] = code
@@ -67,11 +72,11 @@ class Column:
                 lookup[str(label).lower()] = code
         return lookup
 
-    def parse(self, raw):
+    def parse(self, raw: object) -> Any:
         """The Python value of a non-blank, non-relation cell; ValueError with a reason if invalid."""
         return self.parser(raw)
 
-    def choose_parser(self):
+    def choose_parser(self) -> Parser:
         # Chosen once per column: isinstance on field classes is slow (AutoField has a metaclass check).
         model_field = self.field
         if model_field.choices:
@@ -81,13 +86,13 @@ class Column:
                 return parser
         return values.parse_text
 
-    def parse_choice(self, raw):
+    def parse_choice(self, raw: object) -> Any:
         code = self.choice_lookup.get(values.parse_text(raw).lower())
         if code is None:
             raise ValueError(gettext("not one of the choices"))
         return code
 
-    def render(self, value):
+    def render(self, value: object) -> object:
         """A stored value as it goes into a cell (choice label, 是/否); relations are rendered elsewhere."""
         if value is None:
             return None
@@ -98,7 +103,7 @@ class Column:
         return value
 
 
-PARSERS = [
+PARSERS: list[tuple[type[models.Field[Any, Any]], Parser]] = [
     (models.BooleanField, values.parse_bool),
     (models.DateField, values.parse_date),
     (models.DecimalField, values.parse_decimal),
@@ -107,15 +112,18 @@ PARSERS = [
 ]
 
 
-def columns_for(model) -> list[Column]:
+def columns_for(model: type[models.Model]) -> list[Column]:
     """The model's spreadsheet columns in field order."""
     columns = []
     for model_field in model._meta.get_fields():
+        if not isinstance(model_field, models.Field):
+            continue  # reverse relations and generic keys
         if model_field.auto_created or not model_field.concrete and not model_field.many_to_many:
             continue
         if model_field.name in SKIPPED_FIELDS or not getattr(model_field, "editable", True):
             continue
-        if model_field.many_to_many and model_field.remote_field.through._meta.auto_created is False:
+        through = model_field.remote_field.through if isinstance(model_field, models.ManyToManyField) else None
+        if through is not None and through._meta.auto_created is False:
             continue  # M2M through an explicit model is imported as that model's own sheet
         column = Column(field=model_field, label=in_chinese(model_field.verbose_name))
         if model_field.choices:
@@ -128,7 +136,7 @@ def columns_for(model) -> list[Column]:
 
 def header_index(columns: list[Column]) -> dict[str, Column]:
     """Every accepted header (Chinese label, English verbose name, field name) to its column."""
-    index = {}
+    index: dict[str, Column] = {}
     for column in columns:
         with translation.override("en"):
             english = str(column.field.verbose_name)
@@ -137,5 +145,5 @@ def header_index(columns: list[Column]) -> dict[str, Column]:
     return index
 
 
-def normalise_header(text) -> str:
+def normalise_header(text: object) -> str:
     return values.half_width(str(text or "")).strip().lower().replace(" ", "").rstrip("*")

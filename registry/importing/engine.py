@@ -362,7 +362,7 @@ class Importer:
             missing = {pk for pk in by_unique[column.name].values() if pk not in wanted}
             wanted.update({r["pk"]: r for r in self.load_records(missing)})
         current_many = self.current_many(many, [r["pk"] for r in wanted.values()])
-        unique_seen = {column.name: {} for column in unique_columns}
+        unique_seen: dict[str, dict] = {column.name: {} for column in unique_columns}
         for number, key, cleaned in parsed:
             target = existing.get(key)
             if not self.check_unique(number, cleaned, unique_columns, unique_seen, by_unique, target, wanted):
@@ -387,7 +387,7 @@ class Importer:
         return records
 
     def existing_by_unique(self, parsed, unique_columns) -> dict:
-        found = {}
+        found: dict[str, dict] = {}
         for column in unique_columns:
             wanted = {cleaned[column.name] for _, _, cleaned in parsed} - {None, ""}
             found[column.name] = {}
@@ -405,7 +405,7 @@ class Importer:
 
     def current_many(self, many_columns, pks) -> dict:
         """{(field name, pk): set of related pks} for the matched records."""
-        current = {}
+        current: dict[tuple[str, int], set[int]] = {}
         for column in many_columns:
             through = column.field.remote_field.through
             source = column.field.m2m_field_name() + "_id"
@@ -623,8 +623,7 @@ def create_organizations(names, user_pk, reason, now) -> dict[str, int]:
     """Organizations the file named that are not registered yet (the "create missing" option)."""
     if not names:
         return {}
-    meta = Organization._meta
-    fields = [meta.get_field(name) for name in ("name", "kind", "notes", "created_at", "updated_at")]
+    fields = bulk.model_fields(Organization, ("name", "kind", "notes", "created_at", "updated_at"))
     rows = [[name, Organization.Kind.ENTERPRISE, "", now, now] for name in names]
     pks = bulk.insert_rows(Organization, fields, rows, returning=True)
     records = [

@@ -2,6 +2,7 @@
 
 from django import forms
 from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 ACCEPTED_SUFFIXES = (".xlsx", ".xls", ".csv", ".txt")
@@ -20,13 +21,13 @@ class SpreadsheetImportForm(forms.Form):
         help_text=_("Organizations named in the file but not yet registered are created (off: such rows are errors)."),
     )
 
-    def clean_import_file(self):
-        upload = self.cleaned_data["import_file"]
-        if upload.size > settings.IMPORT_MAX_UPLOAD_BYTES:
+    def clean_import_file(self) -> UploadedFile:
+        upload: UploadedFile = self.cleaned_data["import_file"]
+        if (upload.size or 0) > settings.IMPORT_MAX_UPLOAD_BYTES:
             raise forms.ValidationError(
                 _("The file is larger than %(limit)d MB.") % {"limit": settings.IMPORT_MAX_UPLOAD_BYTES // 2**20}
             )
-        if not upload.name.lower().endswith(ACCEPTED_SUFFIXES):
+        if not (upload.name or "").lower().endswith(ACCEPTED_SUFFIXES):
             raise forms.ValidationError(_("Upload an .xlsx, .xls or .csv file."))
         return upload
 

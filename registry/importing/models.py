@@ -1,8 +1,11 @@
 """The file waiting for confirmation: its validated plan, kept in the database so that any app
 server can confirm it, until it expires."""
 
+from __future__ import annotations
+
 import datetime
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -10,11 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
-class PendingImportQuerySet(models.QuerySet):
-    def expired(self):
+class PendingImportQuerySet(models.QuerySet["PendingImport"]):
+    def expired(self) -> PendingImportQuerySet:
         return self.filter(expires_at__lte=timezone.now())
 
-    def usable(self):
+    def usable(self) -> PendingImportQuerySet:
         return self.filter(expires_at__gt=timezone.now())
 
 
@@ -37,10 +40,10 @@ class PendingImport(models.Model):
         verbose_name_plural = _("pending imports")
         ordering = ["-created_at"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.file_name} ({self.model})"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.expires_at is None:
             self.expires_at = timezone.now() + datetime.timedelta(seconds=settings.IMPORT_PENDING_TTL)
         super().save(*args, **kwargs)

@@ -13,6 +13,7 @@ import csv
 import io
 import unicodedata
 import zipfile
+from typing import Any
 
 import python_calamine
 from django.conf import settings
@@ -32,7 +33,7 @@ class UnusableFile(Exception):
     """The file cannot be imported at all; the message says why, in the user's language."""
 
 
-def read_table(data: bytes, file_name: str = "") -> tuple[list, list[list]]:
+def read_table(data: bytes, file_name: str = "") -> tuple[list[Any], list[list[Any]]]:
     """(header, rows) of the first sheet; trailing blank rows dropped; limits enforced."""
     if len(data) > settings.IMPORT_MAX_UPLOAD_BYTES:
         raise UnusableFile(
@@ -74,7 +75,7 @@ def check_zip(data: bytes) -> None:
         raise UnusableFile(_("The workbook expands to an implausible size and was refused."))
 
 
-def read_workbook(data: bytes) -> list[list]:
+def read_workbook(data: bytes) -> list[list[Any]]:
     try:
         workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         sheet = workbook.get_sheet_by_index(0)
@@ -148,6 +149,6 @@ def undecodable_message() -> str:
     )
 
 
-def csv_dialect(data: bytes):
+def csv_dialect(data: bytes) -> str:
     first_line = data.split(b"\n", 1)[0]
     return "excel-tab" if first_line.count(b"\t") > first_line.count(b",") else "excel"

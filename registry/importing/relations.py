@@ -6,6 +6,11 @@ identity number or "name / employer"; any other model by its NATURAL_KEY parts j
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, TypeVar
+
+from django.db import models
+
 from registry.models import Organization, OrganizationAlias, Talent
 from registry.models.lookups import Lookup
 
@@ -15,34 +20,35 @@ PART_SEPARATOR = " / "
 MANY_SEPARATORS = "；;、"
 MANY_JOIN = "；"
 CHUNK = 2000
+T = TypeVar("T")
 
 
-def chunks(items, size=CHUNK):
+def chunks(items: Iterable[T], size: int = CHUNK) -> Iterator[list[T]]:
     items = list(items)
     for start in range(0, len(items), size):
         yield items[start : start + size]
 
 
-def display_paths(model) -> tuple[str, ...]:
+def display_paths(model: type[models.Model]) -> tuple[str, ...]:
     """The lookup paths whose values, joined by " / ", name a record of `model` in a cell."""
     if issubclass(model, Lookup) or model is Organization:
         return ("name",)
     return tuple(getattr(model, "NATURAL_KEY", ("pk",)))
 
 
-def join_parts(parts) -> str:
+def join_parts(parts: Iterable[object]) -> str:
     return PART_SEPARATOR.join("" if part is None else str(part) for part in parts).rstrip(" /")
 
 
 class Resolver:
     """Turns cell texts into primary keys of `model`, loading all candidates at once."""
 
-    def __init__(self, model):
+    def __init__(self, model: type[models.Model]) -> None:
         self.model = model
         self.paths = display_paths(model)
         self.found: dict[str, int] = {}
         self.ambiguous: set[str] = set()
-        self._names = None
+        self._names: dict[int, str] | None = None
 
     def load(self, texts: set[str]) -> None:
         """Look up every text in `texts`; afterwards `pk_for` answers without queries."""
@@ -56,20 +62,20 @@ class Resolver:
                     self.ambiguous.add(text)
                 self.found[text] = pk
 
-    def names(self) -> dict:
+    def names(self) -> dict[int, str]:
         """pk -> the text that named it in the file."""
         if self._names is None:
             self._names = {pk: text for text, pk in self.found.items()}
         return self._names
 
-    def pk_for(self, text: str):
+    def pk_for(self, text: str) -> int | None:
         """The pk, None when unknown; raises ValueError when the name fits several records."""
         if text in self.ambiguous:
             raise LookupError(text)
         return self.found.get(text)
 
-    def candidates(self, texts):
-        model = self.model
+    def candidates(self, texts: Sequence[str]) -> Iterator[tuple[str, int]]:
+        model: Any = self.model
         if model is Organization:
             yield from model.objects.filter(name__in=texts).values_list("name", "pk")
             yield from OrganizationAlias.objects.filter(name__in=texts).values_list("name", "organization_id")
@@ -88,25 +94,25 @@ class Resolver:
                 yield numbers[number], pk
         yield from self.by_parts(texts)
 
-    def by_parts(self, texts):
+    def by_parts(self, texts: Sequence[str]) -> Iterator[tuple[str, int]]:
         split = {text: tuple(part.strip() for part in text.split("/")) for text in texts}
         first = {parts[0] for parts in split.values()}
-        wanted = {}
+        wanted: dict[tuple[str, ...], list[str]] = {}
         for text, parts in split.items():
             wanted.setdefault(parts + ("",) * (len(self.paths) - len(parts)), []).append(text)
-        rows = self.model.objects.filter(**{self.paths[0] + "__in": first}).values_list("pk", *self.paths)
+        rows = self.model._default_manager.filter(**{self.paths[0] + "__in": first}).values_list("pk", *self.paths)
         for pk, *parts in rows:
             key = tuple("" if part is None else str(part) for part in parts)
             for text in wanted.get(key, ()):
                 yield text, pk
 
 
-def display_map(model, pks) -> dict[int, str]:
+def display_map(model: type[models.Model], pks: Iterable[int]) -> dict[int, str]:
     """pk -> cell text for the given records of `model` (used for exports and previews)."""
     paths = display_paths(model)
     result = {}
     for chunk in chunks(set(pks)):
-        for pk, *parts in model.objects.filter(pk__in=chunk).values_list("pk", *paths):
+        for pk, *parts in model._default_manager.filter(pk__in=chunk).values_list("pk", *paths):
             result[pk] = join_parts(parts)
     return result
 

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
 import zlib
+from collections.abc import Callable
+from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext as _
 
 from registry import access
@@ -15,25 +20,34 @@ from .columns import columns_for, header_index
 from .models import PendingImport
 
 
-def check_file(data: bytes, file_name: str) -> tuple[list, list]:
+def check_file(data: bytes, file_name: str) -> tuple[list[Any], list[list[Any]]]:
     """(header, rows); raises reading.UnusableFile."""
     return reading.read_table(data, file_name)
 
 
-def validate(model, data: bytes, file_name: str, user, create_missing=False, progress=None):
+def validate(
+    model: type[models.Model],
+    data: bytes,
+    file_name: str,
+    user: access.Viewer,
+    create_missing: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> tuple[engine.Plan, list[Any], list[list[Any]]]:
     """Read and validate a file: (plan, header, rows). Raises reading.UnusableFile."""
     header, rows = reading.read_table(data, file_name)
     plan = engine.build_plan(model, header, rows, user, create_missing, progress)
     return plan, header, rows
 
 
-def error_report(model, plan, header, rows, user) -> bytes:
+def error_report(
+    model: type[models.Model], plan: engine.Plan, header: list[Any], rows: list[list[Any]], user: access.Viewer
+) -> bytes:
     hidden = set(access.hidden_fields(user, model))
     titles = {title for title, column in header_index(columns_for(model)).items() if column.name in hidden}
     return writing.error_workbook(header, rows, plan.errors, titles)
 
 
-def store(plan, user, file_name: str, report: bytes | None = None) -> PendingImport:
+def store(plan: engine.Plan, user: Any, file_name: str, report: bytes | None = None) -> PendingImport:
     """Keep the validated plan until the user confirms it; old pending files are removed."""
     PendingImport.objects.expired().delete()
     return PendingImport.objects.create(
@@ -45,7 +59,7 @@ def store(plan, user, file_name: str, report: bytes | None = None) -> PendingImp
     )
 
 
-def pending_for(token, user):
+def pending_for(token: str | uuid.UUID, user: Any) -> PendingImport | None:
     """The user's own unexpired pending import, or None."""
     try:
         return PendingImport.objects.usable().get(token=token, user=user)
@@ -57,11 +71,11 @@ def load_plan(pending: PendingImport) -> engine.Plan:
     return engine.Plan.from_json(zlib.decompress(bytes(pending.plan)).decode("utf-8"))
 
 
-def apply_plan(plan, user, file_name: str, ip_address=None) -> dict:
+def apply_plan(plan: engine.Plan, user: access.Viewer, file_name: str, ip_address: str | None = None) -> dict[str, int]:
     return engine.apply_plan(plan, user, file_name, ip_address)
 
 
-def confirm(pending: PendingImport, user, ip_address=None) -> dict:
+def confirm(pending: PendingImport, user: access.Viewer, ip_address: str | None = None) -> dict[str, int]:
     """Apply a stored plan and forget it."""
     plan = load_plan(pending)
     result = engine.apply_plan(plan, user, pending.file_name, ip_address)
@@ -69,12 +83,14 @@ def confirm(pending: PendingImport, user, ip_address=None) -> dict:
     return result
 
 
-def export(queryset, user, kind: str, file_name: str, ip_address=None) -> bytes:
+def export(
+    queryset: models.QuerySet[Any], user: access.Viewer, kind: str, file_name: str, ip_address: str | None = None
+) -> bytes:
     """An export file of the user's visible records in `queryset`; logged as an AuditEvent."""
     data, rows = writing.export_file(queryset, user, kind)
     AuditEvent.objects.create(
         kind=AuditEvent.Kind.EXPORT,
-        user=user if getattr(user, "pk", None) else None,
+        user=user if isinstance(user, User) and user.pk else None,
         username=getattr(user, "username", "") or "",
         ip_address=ip_address,
         model=queryset.model._meta.model_name,
@@ -84,15 +100,16 @@ def export(queryset, user, kind: str, file_name: str, ip_address=None) -> bytes:
     return data
 
 
-def summary(plan) -> str:
+def summary(plan: engine.Plan) -> str:
     counts = plan.counts
-    return _("%(new)d new, %(updated)d updated, %(unchanged)d unchanged, %(errors)d rows with errors") % counts
+    return str(_("%(new)d new, %(updated)d updated, %(unchanged)d unchanged, %(errors)d rows with errors") % counts)
 
 
 def pending_ttl_minutes() -> int:
     from django.conf import settings
 
-    return settings.IMPORT_PENDING_TTL // 60
+    ttl: int = settings.IMPORT_PENDING_TTL
+    return ttl // 60
 
 
 class CommandUser:
@@ -105,5 +122,5 @@ class CommandUser:
     is_active = True
     is_superuser = True
 
-    def has_perm(self, perm):
+    def has_perm(self, perm: str, obj: object = None) -> bool:
         return True

@@ -41,7 +41,7 @@ FULL_WIDTH[0x3000] = 0x20
 FULL_WIDTH_CHARS = re.compile("[\uff01-\uff5e\u3000]")
 
 
-def is_blank(value) -> bool:
+def is_blank(value: object) -> bool:
     return value is None or value == "" or (type(value) is str and not value.strip())
 
 
@@ -50,7 +50,7 @@ def half_width(text: str) -> str:
     return text.translate(FULL_WIDTH)
 
 
-def parse_text(value) -> str:
+def parse_text(value: object) -> str:
     """Text of a cell; whole-number floats lose the '.0' that .xls adds, codes lose full width."""
     if type(value) is str and value[:1] != "'":
         text = value.strip()
@@ -78,7 +78,7 @@ def parse_text(value) -> str:
     return converted if converted.isascii() else text
 
 
-def number_text(value) -> str:
+def number_text(value: object) -> str:
     """Normalised digits of a number cell: full width, thousands separators and spaces removed."""
     if isinstance(value, bool):
         raise ValueError(_("not a number"))
@@ -97,7 +97,7 @@ def number_text(value) -> str:
     return text
 
 
-def parse_integer(value) -> int:
+def parse_integer(value: object) -> int:
     text = number_text(value)
     number = decimal.Decimal(text)
     if number != number.to_integral_value():
@@ -105,15 +105,15 @@ def parse_integer(value) -> int:
     return int(number)
 
 
-def parse_decimal(value) -> decimal.Decimal:
+def parse_decimal(value: object) -> decimal.Decimal:
     return decimal.Decimal(number_text(value))
 
 
-def parse_float(value) -> float:
+def parse_float(value: object) -> float:
     return float(number_text(value))
 
 
-def parse_bool(value) -> bool:
+def parse_bool(value: object) -> bool:
     if isinstance(value, bool):
         return value
     if isinstance(value, (int, float)) and value in (0, 1):
@@ -132,7 +132,7 @@ def serial_to_date(serial: float) -> datetime.date:
     return EXCEL_EPOCH + datetime.timedelta(days=int(serial))
 
 
-def parse_date(value) -> datetime.date:
+def parse_date(value: object) -> datetime.date:
     if isinstance(value, datetime.datetime):
         return value.date()
     if isinstance(value, datetime.date):

@@ -12,6 +12,8 @@ import codecs
 import csv
 import datetime
 import io
+from collections.abc import Collection, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.utils.translation import gettext as _
@@ -27,6 +29,9 @@ from . import values, xlsx
 from .columns import Column, columns_for, normalise_header
 from .relations import MANY_JOIN, display_paths, join_parts
 
+if TYPE_CHECKING:
+    from .engine import RowError
+
 FORMULA_TRIGGERS = values.FORMULA_TRIGGERS
 DATE_FORMAT = "yyyy-mm-dd"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -35,7 +40,7 @@ CSV_TYPE = "text/csv; charset=utf-8"
 MAX_DROPDOWN_ITEMS = 500
 
 
-def escape_formula(value):
+def escape_formula(value: Any) -> Any:
     """Text a spreadsheet could run as a formula (= + - @, also full-width or after spaces, tabs
     and line breaks) gets a leading apostrophe; the import takes it off again."""
     if isinstance(value, str) and values.looks_like_formula(value):
@@ -43,7 +48,9 @@ def escape_formula(value):
     return value
 
 
-def export_rows(queryset, user):
+def export_rows(
+    queryset: models.QuerySet[Any], user: access.Viewer
+) -> tuple[list[Column], list[str], Iterator[list[Any]]]:
     """(columns, header, rows) of `queryset` as cells; hidden personal fields are left blank."""
     model = queryset.model
     hidden = set(access.hidden_fields(user, model))
@@ -58,14 +65,14 @@ def export_rows(queryset, user):
             selects.append(column.attname)
     many = {c.name: many_names(queryset, c) for c in columns if c.is_m2m and c.name not in hidden}
 
-    def rows():
+    def rows() -> Iterator[list[Any]]:
         for record in queryset.values_list(*selects).iterator(chunk_size=2000):
             position = 1
-            cells = []
+            cells: list[Any] = []
             for column in plain:
                 if column.is_fk:
                     width = len(display_paths(column.related_model))
-                    value = join_parts(record[position : position + width]) or None
+                    value: Any = join_parts(record[position : position + width]) or None
                     position += width
                 else:
                     value = column.render(record[position])
@@ -82,27 +89,34 @@ def export_rows(queryset, user):
     return ordered, [c.label for c in ordered], rows()
 
 
-def many_names(queryset, column: Column) -> dict:
+def many_names(queryset: models.QuerySet[Any], column: Column) -> dict[int, list[str]]:
     """owner pk -> names of its linked records, in one query for the whole export."""
-    through = column.field.remote_field.through
-    source = column.field.m2m_field_name()
-    target = column.field.m2m_reverse_field_name()
+    field = column.field
+    if not isinstance(field, models.ManyToManyField) or field.remote_field.through is None:
+        raise TypeError(f"{column.name} is not a many-to-many column")
+    through = field.remote_field.through
+    source = field.m2m_field_name()
+    target = field.m2m_reverse_field_name()
     paths = [f"{target}__{path}" for path in display_paths(column.related_model)]
-    links = {}
-    rows = through.objects.filter(**{source + "__in": queryset.values("pk")}).values_list(source + "_id", *paths)
+    links: dict[int, list[str]] = {}
+    rows = through._default_manager.filter(**{source + "__in": queryset.values("pk")}).values_list(
+        source + "_id", *paths
+    )
     for owner, *parts in rows.order_by(source + "_id", *paths):
         links.setdefault(owner, []).append(join_parts(parts))
     return links
 
 
-def write_xlsx(header, rows, sheet_title="Sheet1") -> tuple[bytes, int]:
+def write_xlsx(
+    header: Sequence[object], rows: Iterable[Sequence[Any]], sheet_title: str = "Sheet1"
+) -> tuple[bytes, int]:
     """An xlsx of `rows`, streamed; text escaped, numbers and dates native cells."""
     output = io.BytesIO()
     count = xlsx.write(output, header, rows, escape_formula, sheet_title)
     return output.getvalue(), count
 
 
-def write_csv(header, rows) -> tuple[bytes, int]:
+def write_csv(header: Sequence[object], rows: Iterable[Sequence[Any]]) -> tuple[bytes, int]:
     """A UTF-8 CSV with BOM (so Excel reads Chinese correctly); text cells escaped."""
     output = io.StringIO()
     writer = csv.writer(output)
@@ -114,7 +128,7 @@ def write_csv(header, rows) -> tuple[bytes, int]:
     return codecs.BOM_UTF8 + output.getvalue().encode("utf-8"), count
 
 
-def export_file(queryset, user, kind: str) -> tuple[bytes, int]:
+def export_file(queryset: models.QuerySet[Any], user: access.Viewer, kind: str) -> tuple[bytes, int]:
     """(file bytes, rows) of an xlsx or csv export of `queryset` for `user`."""
     _columns, header, rows = export_rows(queryset, user)
     if kind == "csv":
@@ -136,12 +150,14 @@ def choices_of(column: Column) -> list[str]:
 
         if issubclass(column.related_model, Lookup):
             return list(
-                column.related_model.objects.filter(is_active=True).values_list("name", flat=True)[:MAX_DROPDOWN_ITEMS]
+                column.related_model._default_manager.filter(is_active=True).values_list("name", flat=True)[
+                    :MAX_DROPDOWN_ITEMS
+                ]
             )
     return []
 
 
-def example_value(column: Column):
+def example_value(column: Column) -> object:
     """A plausible value for the template's example row."""
     options = choices_of(column)
     if options:
@@ -183,7 +199,7 @@ def describe_column(column: Column) -> str:
     return rule
 
 
-def key_description(model) -> str:
+def key_description(model: type[models.Model]) -> str:
     from registry.models import Organization, Talent
     from registry.models.lookups import Lookup
 
@@ -193,14 +209,15 @@ def key_description(model) -> str:
         return _("identity number, or “name / employer”")
     if issubclass(model, Lookup):
         return _("name or code")
-    return " / ".join(str(model._meta.get_field(p.split("__")[0]).verbose_name) for p in display_paths(model))
+    fields = [model._meta.get_field(path.split("__")[0]) for path in display_paths(model)]
+    return " / ".join(str(getattr(field, "verbose_name", field.name)) for field in fields)
 
 
-def template_workbook(model) -> bytes:
+def template_workbook(model: type[models.Model]) -> bytes:
     """An import template: headers, one example row, drop-downs, and a sheet explaining each column."""
     columns = columns_for(model)
     workbook = Workbook()
-    sheet = workbook.active
+    sheet = workbook.worksheets[0]
     sheet.title = str(model._meta.verbose_name_plural)[:31]
     guide = workbook.create_sheet(_("columns"))
     lists = workbook.create_sheet(_("lists"))
@@ -246,7 +263,12 @@ def template_workbook(model) -> bytes:
 ERROR_COLUMN = "错误"
 
 
-def error_workbook(header, rows, errors, hidden_columns=()) -> bytes:
+def error_workbook(
+    header: Sequence[object],
+    rows: Sequence[Sequence[Any]],
+    errors: Iterable[RowError],
+    hidden_columns: Collection[str] = (),
+) -> bytes:
     """The rejected rows as uploaded plus an error column, so staff fix them and upload again.
 
     The import ignores the error column, so the corrected workbook can be uploaded as it is.

@@ -11,6 +11,8 @@ import datetime
 import decimal
 import re
 import zipfile
+from collections.abc import Callable, Iterable, Sequence
+from typing import IO, Any
 from xml.sax.saxutils import escape
 
 EXCEL_EPOCH = datetime.datetime(1899, 12, 30)
@@ -79,7 +81,7 @@ def text_cell(ref: str, text: str, style: str = "") -> str:
     return f'<c r="{ref}" t="inlineStr"{style}><is><t xml:space="preserve">{text}</t></is></c>'
 
 
-def cell(ref: str, value, escape_text) -> str:
+def cell(ref: str, value: Any, escape_text: Callable[[str], str]) -> str:
     kind = type(value)
     if kind is str:
         return text_cell(ref, escape_text(value))
@@ -95,7 +97,13 @@ def cell(ref: str, value, escape_text) -> str:
     return text_cell(ref, escape_text(str(value)))
 
 
-def write(output, header, rows, escape_text, sheet_title="Sheet1") -> int:
+def write(
+    output: IO[bytes],
+    header: Sequence[object],
+    rows: Iterable[Sequence[Any]],
+    escape_text: Callable[[str], str],
+    sheet_title: str = "Sheet1",
+) -> int:
     """Write an xlsx of `header` and `rows` to the binary file `output`; the number of rows."""
     letters = column_letters(max(len(header), 1))
     count = 0
@@ -123,7 +131,7 @@ def write(output, header, rows, escape_text, sheet_title="Sheet1") -> int:
             )
             titles = "".join(text_cell(f"{letters[i]}1", str(t), ' s="2"') for i, t in enumerate(header))
             sheet.write(f'<row r="1">{titles}</row>'.encode())
-            buffer = []
+            buffer: list[str] = []
             for count, row in enumerate(rows, start=1):
                 number = str(count + 1)
                 cells = "".join(

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 
-class NaturalKeyManager(models.Manager):
+class NaturalKeyManager(models.Manager[Any]):
     """Finds a record by the values of the model's NATURAL_KEY lookups (fixtures, imports)."""
 
     def get_by_natural_key(self, *values):

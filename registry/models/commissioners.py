@@ -1,5 +1,7 @@
 """Science-and-technology commissioners (科技特派员), their workstations, teams and service records."""
 
+from __future__ import annotations
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -43,7 +45,7 @@ class Workstation(CitedModel):
     filing_level = models.CharField(_("filing level"), max_length=20, choices=Level.choices, blank=True)
     filed_on = models.DateField(_("filed on"), null=True, blank=True)
     honours = models.TextField(_("honours"), blank=True)
-    members = models.ManyToManyField(
+    members: models.ManyToManyField[Talent, WorkstationMember] = models.ManyToManyField(
         Talent, through="WorkstationMember", verbose_name=_("members"), related_name="workstations"
     )
 

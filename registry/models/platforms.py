@@ -1,5 +1,7 @@
 """Innovation platforms (创新平台) with their member organizations and experts."""
 
+from __future__ import annotations
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -42,13 +44,13 @@ class Platform(CitedModel):
         related_name="hosted_platforms",
     )
     opened_on = models.DateField(_("opened on"), null=True, blank=True)
-    member_organizations = models.ManyToManyField(
+    member_organizations: models.ManyToManyField[Organization, PlatformMember] = models.ManyToManyField(
         Organization,
         through="PlatformMember",
         verbose_name=_("member organizations"),
         related_name="platform_memberships",
     )
-    experts = models.ManyToManyField(
+    experts: models.ManyToManyField[Talent, PlatformExpert] = models.ManyToManyField(
         Talent, through="PlatformExpert", verbose_name=_("experts"), related_name="platform_roles"
     )
 

@@ -113,10 +113,7 @@ class Talent(CitedModel):
             birth = birth_date_from_id_number(self.id_number)
             if self.birth_date and self.birth_date != birth:
                 raise ValidationError(
-                    {
-                        "birth_date": _("The birth date does not match the identity number (%(date)s).")
-                        % {"date": birth.isoformat()}
-                    }
+                    {"birth_date": _("The birth date does not match the identity number (%(date)s).") % {"date": birth}}
                 )
             self.birth_date = birth
 

@@ -1,5 +1,7 @@
 """Technology transfer: agencies, training bases, brokers, contracts, subsidies and policies."""
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -13,7 +15,7 @@ from .lookups import ContractType
 from .organizations import Organization
 from .talents import Talent
 
-AMOUNT = dict(max_digits=16, decimal_places=2, validators=[MinValueValidator(0)])
+AMOUNT: dict[str, Any] = dict(max_digits=16, decimal_places=2, validators=[MinValueValidator(0)])
 
 
 class Policy(CitedModel):
@@ -63,6 +65,7 @@ class Recognition(CitedModel):
     """An organization recognised in a role at a level on a date (agency, training base)."""
 
     NATURAL_KEY = ("organization__name",)
+    organization: Organization  # each concrete subclass declares its own one-to-one field
 
     level = models.CharField(_("level"), max_length=20, choices=Level.choices)
     recognised_on = models.DateField(_("recognised on"), null=True, blank=True)

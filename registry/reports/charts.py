@@ -12,7 +12,7 @@ from django.utils.safestring import mark_safe
 BAR = "#417690"  # the admin's own blue, readable in light and dark themes
 
 
-def _scale(value, largest, length):
+def _scale(value: int, largest: int, length: int) -> float:
     return 0 if not largest else round(value * length / largest, 1)
 
 
@@ -52,7 +52,7 @@ def column_chart(items: list[tuple[str, int]]) -> str:
     return _svg(width, base + 24, columns + axis, items)
 
 
-def _svg(width, height, body, items):
+def _svg(width: int, height: int, body: str, items: list[tuple[str, int]]) -> str:
     description = "; ".join(f"{label}: {value}" for label, value in items)
     return format_html(
         '<svg class="registry-chart" xmlns="http://www.w3.org/2000/svg" role="img" aria-label="{}" '

@@ -6,13 +6,18 @@ names), so the dashboard costs the same number of queries with ten records or te
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from typing import Any
+
 from django.core.cache import cache
-from django.db.models import Count, Sum
+from django.db.models import Count, Field, Func, Sum
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from registry.access import ModelType, Viewer
 from registry.models import (
     Commissioner,
     CommissionerTeam,
@@ -36,6 +41,10 @@ from .indicators import indicator_comparison
 CONTRACT_AMOUNTS = ("contract_amount", "transaction_amount")
 CACHE_SECONDS = 120
 
+# One row of a GROUP BY (group values, "n" and amount sums) and the sums of several rows.
+Row = dict[str, Any]
+Section = Callable[[Viewer], list[Breakdown]]
+
 
 class Counts:
     """One GROUP BY over several fields of a model; each field's breakdown is summed from its rows.
@@ -44,7 +53,13 @@ class Counts:
     one scan of a million talents serves both "by tier" and "by introduction mode".
     """
 
-    def __init__(self, user, model, groups, amount_fields=()):
+    def __init__(
+        self,
+        user: Viewer,
+        model: ModelType,
+        groups: Mapping[str, Func | None],
+        amount_fields: tuple[str, ...] = (),
+    ) -> None:
         self.model, self.amount_fields = model, amount_fields
         expressions = {name: expression for name, expression in groups.items() if expression is not None}
         self.rows = list(
@@ -55,63 +70,65 @@ class Counts:
             .annotate(n=Count("*"), **{name: Sum(name) for name in amount_fields})
         )
 
-    def by(self, group):
+    def by(self, group: str) -> dict[Any, Row]:
         """{value of `group`: {"n": count, amount field: raw sum}}."""
-        result = {}
+        result: dict[Any, Row] = {}
         for row in self.rows:
             self._add(result.setdefault(row[group], {}), row)
         return result
 
-    def total(self):
+    def total(self) -> Row:
         return self._add({}, *self.rows)
 
-    def _add(self, target, *rows):
+    def _add(self, target: Row, *rows: Row) -> Row:
         for row in rows:
             for name in ("n", *self.amount_fields):
                 target[name] = target.get(name, 0) + (row[name] or 0)
         return target
 
-    def figure(self, label, row, url):
+    def figure(self, label: object, row: Row | None, url: str) -> Figure:
         row = row or {}
         amounts = tuple(wan_yuan(row.get(name)) for name in self.amount_fields)
         return Figure(str(label), row.get("n", 0), url, amounts)
 
-    def breakdown(self, title, parts):
+    def breakdown(self, title: str | Promise, parts: list[Figure]) -> Breakdown:
         total = self.figure(title, self.total(), changelist_url(self.model))
         return Breakdown(str(title), total, parts, _amount_labels(self.amount_fields))
 
-    def not_filled(self, rows, url_filter):
+    def not_filled(self, rows: dict[Any, Row], url_filter: dict[str, str]) -> list[Figure]:
         """The records whose group is empty, when there are any (they count in the total too)."""
         row = rows.get(None) or rows.get("")
         return [self.figure(_("not filled in"), row, changelist_url(self.model, **url_filter))] if row else []
 
 
-def choice_breakdown(counts, field_name, title):
+def choice_breakdown(counts: Counts, field_name: str, title: str | Promise) -> Breakdown:
     """Counts per choice of a field with choices (every choice shown, zero included)."""
     rows = counts.by(field_name)
     model = counts.model
+    field = model._meta.get_field(field_name)
+    choices = field.flatchoices if isinstance(field, Field) else []
     parts = [
         counts.figure(label, rows.get(value), changelist_url(model, **{f"{field_name}__exact": value}))
-        for value, label in model._meta.get_field(field_name).choices
+        for value, label in choices
         if value != ""
     ]
     parts += counts.not_filled(rows, {f"{field_name}__exact": ""})
     return counts.breakdown(title, parts)
 
 
-def lookup_breakdown(counts, fk_name, lookup_model, title):
+def lookup_breakdown(counts: Counts, fk_name: str, lookup_model: ModelType, title: str | Promise) -> Breakdown:
     """Counts (and amounts) per entry of a lookup table, in the table's own order."""
     rows = counts.by(fk_name)
     parts = [
         counts.figure(name, rows.get(pk), changelist_url(counts.model, **{f"{fk_name}__id__exact": pk}))
         # Every entry of the (short) lookup table is listed: a zero shows what is missing.
-        for pk, name in lookup_model.objects.values_list("pk", "name")
+        for pk, name in lookup_model._default_manager.values_list("pk", "name")
     ]
     parts += counts.not_filled(rows, {f"{fk_name}__isnull": "True"})
     return counts.breakdown(title, parts)
 
 
-def year_breakdown(counts, date_field, title):
+def year_breakdown(counts: Counts, date_field: str, title: str | Promise) -> Breakdown:
     """Counts (and amounts) per calendar year of a date field, oldest first (grouped as "year")."""
     rows = counts.by("year")
     parts = [
@@ -124,7 +141,7 @@ def year_breakdown(counts, date_field, title):
     return breakdown
 
 
-def _amount_labels(amount_fields):
+def _amount_labels(amount_fields: tuple[str, ...]) -> tuple[str, ...]:
     labels = {
         "contract_amount": _("contract amount (10k yuan)"),
         "transaction_amount": _("transaction amount (10k yuan)"),
@@ -132,7 +149,7 @@ def _amount_labels(amount_fields):
     return tuple(labels[name] for name in amount_fields)
 
 
-def talents(user):
+def talents(user: Viewer) -> list[Breakdown]:
     counts = Counts(user, Talent, {"tier": None, "introduction_mode": None})
     return [
         lookup_breakdown(counts, "tier", TalentTier, _("Talents by tier")),
@@ -140,8 +157,8 @@ def talents(user):
     ]
 
 
-def contracts(user):
-    groups = {"contract_type": None, "year": ExtractYear("signed_on")}
+def contracts(user: Viewer) -> list[Breakdown]:
+    groups: dict[str, Func | None] = {"contract_type": None, "year": ExtractYear("signed_on")}
     counts = Counts(user, TechContract, groups, CONTRACT_AMOUNTS)
     return [
         lookup_breakdown(counts, "contract_type", ContractType, _("Contracts by type")),
@@ -149,22 +166,22 @@ def contracts(user):
     ]
 
 
-def by_choices(model, *fields_and_titles):
+def by_choices(model: ModelType, *fields_and_titles: tuple[str, str | Promise]) -> Section:
     """A section of breakdowns by choice fields of one model, from one GROUP BY."""
 
-    def build(user):
+    def build(user: Viewer) -> list[Breakdown]:
         counts = Counts(user, model, {name: None for name, _title in fields_and_titles})
         return [choice_breakdown(counts, name, title) for name, title in fields_and_titles]
 
     return build
 
 
-def qualifications(user):
+def qualifications(user: Viewer) -> list[Breakdown]:
     counts = Counts(user, Qualification, {"kind": None})
     return [lookup_breakdown(counts, "kind", QualificationKind, _("Qualifications by kind"))]
 
 
-def teams(user):
+def teams(user: Viewer) -> list[Breakdown]:
     title = _("Commissioner teams")
     return [
         Breakdown(
@@ -173,7 +190,7 @@ def teams(user):
     ]
 
 
-def _sections():
+def _sections() -> list[tuple[ModelType, str, Section]]:
     """(model, title, builder) of each dashboard section; a builder takes the user."""
     return [
         (Talent, _("Talents"), talents),
@@ -201,7 +218,7 @@ def _sections():
     ]
 
 
-def dashboard_context(user) -> dict:
+def dashboard_context(user: Viewer) -> dict[str, Any]:
     """Everything the admin index shows above the app list, limited to what the user may view."""
     sections = [
         {"title": title, "breakdowns": build(user)} for model, title, build in _sections() if can_view(user, model)
@@ -209,7 +226,7 @@ def dashboard_context(user) -> dict:
     return {"sections": sections, "indicators": indicator_comparison(user)}
 
 
-def cached_dashboard(user, refresh=False) -> dict:
+def cached_dashboard(user: Viewer, refresh: bool = False) -> dict[str, Any]:
     """The dashboard of `user`, computed at most every CACHE_SECONDS (or now, when asked to refresh).
 
     Staff open the index after nearly every save; the figures of a million records need not be

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TypeVar
 from urllib.parse import urlencode
 
+from django.db.models import Model, QuerySet
 from django.urls import NoReverseMatch, reverse
 
-from registry.access import scope_queryset
+from registry.access import ModelType, Viewer, scope_queryset
 
 TEN_THOUSAND = Decimal(10_000)
 CENT = Decimal("0.01")
+M = TypeVar("M", bound=Model)
 
 
 @dataclass
@@ -35,18 +38,18 @@ class Breakdown:
     chart: str = ""
 
     @property
-    def rows(self):
+    def rows(self) -> list[tuple[Figure, int]]:
         """(figure, bar length 0-100) per part: the bars drawn in the table rows, scaled to the largest."""
         largest = max((part.count for part in self.parts), default=0)
         return [(part, round(part.count * 100 / largest) if largest else 0) for part in self.parts]
 
     @property
-    def total_amounts(self):
+    def total_amounts(self) -> list[tuple[str, Decimal]]:
         """(label, amount) pairs of the headline figure."""
         return list(zip(self.amount_labels, self.total.amounts))
 
 
-def changelist_url(model, **filters) -> str:
+def changelist_url(model: ModelType, **filters: object) -> str:
     """The admin list of `model` filtered with the changelist's own query parameters.
 
     Falls back to the conventional path when the model's admin is not registered (yet), so the
@@ -61,20 +64,20 @@ def changelist_url(model, **filters) -> str:
     return f"{url}?{urlencode(params)}" if params else url
 
 
-def wan_yuan(amount) -> Decimal:
+def wan_yuan(amount: Decimal | int | None) -> Decimal:
     """Yuan as 万元 with two decimals (None counts as zero)."""
     return (Decimal(amount or 0) / TEN_THOUSAND).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def can_view(user, model) -> bool:
+def can_view(user: Viewer, model: ModelType) -> bool:
     return user.has_perm(f"{model._meta.app_label}.view_{model._meta.model_name}")
 
 
-def can_export(user, model) -> bool:
+def can_export(user: Viewer, model: ModelType) -> bool:
     """Whether the user may take `model`'s figures away in a file (the export permission)."""
     return user.has_perm(f"{model._meta.app_label}.export_{model._meta.model_name}")
 
 
-def scoped(user, model):
+def scoped(user: Viewer, model: type[M]) -> QuerySet[M]:
     """All records of `model` the user may see (district scope applied)."""
     return scope_queryset(user, model._default_manager.all())

@@ -7,12 +7,14 @@ links to exactly the records it counts.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
+from registry.access import ModelType, Viewer
 from registry.models import (
     Commissioner,
     CommissionerTeam,
@@ -38,13 +40,13 @@ class Computation:
     """Count `model` records matching `filters`; per_platform counts those of the indicator's platform.
     qualification names a QualificationKind whose valid qualifications are counted."""
 
-    model: type
-    filters: tuple = ()
+    model: ModelType
+    filters: tuple[tuple[str, str], ...] = ()
     per_platform: bool = False
     qualification: str = ""
 
 
-def _kind(model, value):
+def _kind(model: ModelType, value: str) -> Computation:
     return Computation(model, (("kind__exact", value),))
 
 
@@ -91,27 +93,27 @@ class Comparison:
         return (Decimal(self.registered) * 100 / reported).quantize(Decimal("1"))
 
 
-def _qualification_kinds(names):
+def _qualification_kinds(names: Collection[str]) -> dict[str, int]:
     """{kind name: id} of the qualification kinds the computations name (one query)."""
     if not names:
         return {}
     return dict(QualificationKind.objects.filter(name__in=names).values_list("name", "pk"))
 
 
-def _filters(computation, kinds):
-    filters = dict(computation.filters)
+def _filters(computation: Computation, kinds: dict[str, int]) -> dict[str, object]:
+    filters: dict[str, object] = dict(computation.filters)
     if computation.qualification:
         filters["kind__id__exact"] = kinds.get(computation.qualification, 0)
         filters["status__exact"] = Qualification.Status.VALID
     return filters
 
 
-def _plain_count(user, computation, kinds):
+def _plain_count(user: Viewer, computation: Computation, kinds: dict[str, int]) -> tuple[int, str]:
     filters = _filters(computation, kinds)
     return scoped(user, computation.model).filter(**filters).count(), changelist_url(computation.model, **filters)
 
 
-def _platform_counts(user, computation, platform_ids):
+def _platform_counts(user: Viewer, computation: Computation, platform_ids: Collection[int]) -> dict[int, int]:
     """{platform id: count} for the platforms of the indicators (one GROUP BY query)."""
     rows = (
         scoped(user, computation.model)
@@ -123,7 +125,7 @@ def _platform_counts(user, computation, platform_ids):
     return {row["platform"]: row["n"] for row in rows}
 
 
-def indicator_comparison(user) -> list[Comparison]:
+def indicator_comparison(user: Viewer) -> list[Comparison]:
     """Every indicator the user may see, with the registered count where a computation exists.
 
     One query per computation name in use (bounded by the vocabulary), never one per indicator.
@@ -140,7 +142,12 @@ def indicator_comparison(user) -> list[Comparison]:
     return [_compare(i, allowed, plain, per_platform) for i in indicators]
 
 
-def _compare(indicator, allowed, plain, per_platform):
+def _compare(
+    indicator: Indicator,
+    allowed: dict[str, Computation],
+    plain: dict[str, tuple[int, str]],
+    per_platform: dict[str, dict[int, int]],
+) -> Comparison:
     name = indicator.computed_as
     if not name:
         return Comparison(indicator)

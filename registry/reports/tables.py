@@ -3,12 +3,16 @@ cluster and year. Each table is computed in the database and shown and downloade
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
 
-from django.db.models import Count, F, Func, OuterRef, Subquery, Sum
+from django.db.models import Count, Expression, F, Func, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext as _
 
+from registry.access import ModelType, Viewer
 from registry.models import (
     Commissioner,
     DevelopmentZone,
@@ -26,6 +30,11 @@ from .figures import can_view, scoped, wan_yuan
 
 AMOUNTS = ("contract_amount", "transaction_amount")
 
+Cell = str | int | Decimal
+# Values per row key (a primary key, a year, None for "not filled in"), one per column of a measure.
+ByKey = dict[Any, list[Cell]]
+MeasureValues = Callable[[Viewer, ModelType], tuple[ByKey, list[Cell]]]
+
 
 @dataclass
 class Table:
@@ -34,53 +43,53 @@ class Table:
     slug: str
     title: str
     header: list[str]
-    rows: list[list] = field(default_factory=list)
-    total: list = field(default_factory=list)
+    rows: list[list[Cell]] = field(default_factory=list)
+    total: list[Cell] = field(default_factory=list)
     note: str = ""
-    models: list = field(default_factory=list)  # the record models the columns count
+    models: list[ModelType] = field(default_factory=list)  # the record models the columns count
 
 
 @dataclass(frozen=True)
 class Measure:
     """A column group: `values(user, dimension)` gives ({key: [values]}, [totals]) for its columns."""
 
-    model: type
-    labels: tuple
-    values: object
+    model: ModelType
+    labels: tuple[str, ...]
+    values: MeasureValues
 
 
 @dataclass(frozen=True)
 class YearMeasure:
     """A column group of the year table: records of `model` (and amounts) by the year of `date_field`."""
 
-    model: type
-    labels: tuple
+    model: ModelType
+    labels: tuple[str, ...]
     date_field: str
-    amount_fields: tuple = ()
+    amount_fields: tuple[str, ...] = ()
 
 
 # Grouped counts -----------------------------------------------------------------------------------
 
 
-def _group_count(model, path, distinct=False):
+def _group_count(model: ModelType, path: str, distinct: bool = False) -> MeasureValues:
     """Records of `model` per value of `path` (a foreign key or a year); total counted separately
     when `distinct` (a many-to-many path counts a record once per value)."""
 
-    def values(user, dimension):
+    def values(user: Viewer, dimension: ModelType) -> tuple[ByKey, list[Cell]]:
         qs = scoped(user, model).order_by()
         rows = qs.annotate(key=F(path)).values("key").annotate(n=Count("pk", distinct=distinct))
-        by_key = {row["key"]: [row["n"]] for row in rows}
-        total = qs.count() if distinct else sum(v[0] for v in by_key.values())
-        return by_key, [total]
+        counts: dict[Any, int] = {row["key"]: row["n"] for row in rows}
+        total = qs.count() if distinct else sum(counts.values())
+        return {key: [n] for key, n in counts.items()}, [total]
 
     return values
 
 
-def _contracts_by_seller(org_field):
+def _contracts_by_seller(org_field: str) -> MeasureValues:
     """Contracts whose sellers (技术输出方) lie in each entry, with amounts in 万元; a contract with
     sellers in two districts counts in both, once in the total."""
 
-    def values(user, dimension):
+    def values(user: Viewer, dimension: ModelType) -> tuple[ByKey, list[Cell]]:
         through = TechContract.sellers.through
         sold_here = through.objects.filter(**{f"organization__{org_field}": OuterRef(OuterRef("pk"))})
         contracts = scoped(user, TechContract).filter(pk__in=sold_here.values("techcontract_id")).order_by()
@@ -88,8 +97,8 @@ def _contracts_by_seller(org_field):
             "n": _scalar(contracts, Func(F("pk"), function="COUNT")),
             **{name: _scalar(contracts, Func(F(name), function="SUM")) for name in AMOUNTS},
         }
-        rows = dimension.objects.order_by().annotate(**annotations).values("pk", "n", *AMOUNTS)
-        by_key = {row["pk"]: [row["n"] or 0, *(wan_yuan(row[name]) for name in AMOUNTS)] for row in rows}
+        rows = dimension._default_manager.order_by().annotate(**annotations).values("pk", "n", *AMOUNTS)
+        by_key: ByKey = {row["pk"]: [row["n"] or 0, *(wan_yuan(row[name]) for name in AMOUNTS)] for row in rows}
         unplaced = scoped(user, TechContract).exclude(
             pk__in=through.objects.filter(**{f"organization__{org_field}__isnull": False}).values("techcontract_id")
         )
@@ -99,21 +108,21 @@ def _contracts_by_seller(org_field):
     return values
 
 
-def _scalar(queryset, expression):
+def _scalar(queryset: QuerySet[Any], expression: Expression) -> Subquery:
     # An aggregate without GROUP BY inside a correlated subquery: one value per outer row.
     return Subquery(queryset.annotate(v=expression).values("v")[:1])
 
 
-def _contract_totals(queryset):
+def _contract_totals(queryset: QuerySet[TechContract]) -> list[Cell]:
     totals = queryset.aggregate(n=Count("pk"), **{name: Sum(name) for name in AMOUNTS})
     return [totals["n"], *(wan_yuan(totals[name]) for name in AMOUNTS)]
 
 
-def _contract_labels():
+def _contract_labels() -> tuple[str, ...]:
     return (_("contracts (sellers)"), _("contract amount (10k yuan)"), _("transaction amount (10k yuan)"))
 
 
-def _place_measures(org_field):
+def _place_measures(org_field: str) -> list[Measure]:
     """Columns of a table by a place of organizations (division, zone or cluster)."""
     measures = [
         Measure(Organization, (_("organizations"),), _group_count(Organization, org_field)),
@@ -129,7 +138,7 @@ def _place_measures(org_field):
     return measures
 
 
-def place_table(user, slug, title, dimension, org_field, label):
+def place_table(user: Viewer, slug: str, title: str, dimension: ModelType, org_field: str, label: str) -> Table:
     """One row per entry of `dimension` (plus records with none), one column group per measure."""
     measures = [m for m in _place_measures(org_field) if can_view(user, m.model)]
     results = [m.values(user, dimension) for m in measures]
@@ -147,24 +156,24 @@ def place_table(user, slug, title, dimension, org_field, label):
     return table
 
 
-def _row(results, measures, key):
+def _row(results: Sequence[tuple[ByKey, object]], measures: Sequence[Measure | YearMeasure], key: Any) -> list[Cell]:
     """The values of every measure for one row key; zeros where a measure has no records there."""
-    row = []
+    row: list[Cell] = []
     for (by_key, _totals), measure in zip(results, measures):
         row += by_key.get(key, [0] * len(measure.labels))
     return row
 
 
-def _dimension_entries(dimension):
+def _dimension_entries(dimension: ModelType) -> list[tuple[int, str, bool]]:
     """(pk, name, listed even when empty): Hohhot's own divisions and the zones and clusters in use."""
     flag = "in_hohhot" if dimension is Division else "is_active"
-    return list(dimension.objects.values_list("pk", "name", flag))
+    return list(dimension._default_manager.values_list("pk", "name", flag))
 
 
 # By year ----------------------------------------------------------------------------------------------
 
 
-def _year_measures():
+def _year_measures() -> list[YearMeasure]:
     return [
         YearMeasure(Talent, (_("talents introduced"),), "introduced_on"),
         YearMeasure(Commissioner, (_("commissioner terms started"),), "term_start"),
@@ -175,7 +184,7 @@ def _year_measures():
     ]
 
 
-def _by_year(user, model, date_field, amount_fields):
+def _by_year(user: Viewer, model: ModelType, date_field: str, amount_fields: tuple[str, ...]) -> ByKey:
     """{year: [count, amounts in 万元...]} of records dated in each year (None: no date)."""
     rows = (
         scoped(user, model)
@@ -187,20 +196,20 @@ def _by_year(user, model, date_field, amount_fields):
     return {row["year"]: [row["n"], *(wan_yuan(row[name]) for name in amount_fields)] for row in rows}
 
 
-def year_table(user):
+def year_table(user: Viewer) -> Table:
     """One row per year in which anything happened, oldest first, plus undated records and totals."""
     measures = [m for m in _year_measures() if can_view(user, m.model)]
     results = [_by_year(user, m.model, m.date_field, m.amount_fields) for m in measures]
     header = [_("year")] + [text for m in measures for text in m.labels]
     table = Table("by-year", _("By year"), header, models=[m.model for m in measures])
     years = sorted({year for by_year in results for year in by_year if year is not None})
-    pairs = [(by_year, None) for by_year in results]
+    pairs: list[tuple[ByKey, None]] = [(by_year, None) for by_year in results]
     for year in years:
         table.rows.append([year, *_row(pairs, measures, year)])
     undated = _row(pairs, measures, None)
     if any(undated):
         table.rows.append([_("no date"), *undated])
-    columns = list(zip(*(row[1:] for row in table.rows))) or [[0]] * (len(header) - 1)
+    columns: list[tuple[Any, ...]] = list(zip(*(row[1:] for row in table.rows))) or [(0,)] * (len(header) - 1)
     table.total = [_("total"), *[sum(column) for column in columns]]
     table.note = _(
         "Each record counts in the year of its own date: introduced, term start, filed, opened, issued, signed."
@@ -208,7 +217,7 @@ def year_table(user):
     return table
 
 
-REPORTS = {
+REPORTS: dict[str, Callable[[Viewer], Table]] = {
     "by-district": lambda user: place_table(user, "by-district", _("By district"), Division, "division", _("division")),
     "by-zone": lambda user: place_table(
         user, "by-zone", _("By development zone"), DevelopmentZone, "zone", _("development zone")
@@ -220,7 +229,7 @@ REPORTS = {
 }
 
 
-def report_tables(user) -> list[Table]:
+def report_tables(user: Viewer) -> list[Table]:
     """Every report the user may see (a table needs at least one column the user may view)."""
     tables = [build(user) for build in REPORTS.values()]
     return [table for table in tables if len(table.header) > 1]

@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
+from django.contrib.admin import AdminSite
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from registry.access import Viewer
 from registry.models import AuditEvent
 
 from .figures import can_export
-from .tables import REPORTS, report_tables
+from .tables import REPORTS, Table, report_tables
 from .xlsx import XLSX, table_workbook
 
 
-def reports_page(site, request):
+def reports_page(site: AdminSite, request: HttpRequest) -> TemplateResponse:
     tables = report_tables(request.user)
     if not tables:
         raise PermissionDenied
@@ -28,12 +30,12 @@ def reports_page(site, request):
     return TemplateResponse(request, "registry/reports/index.html", context)
 
 
-def may_download(user, table) -> bool:
+def may_download(user: Viewer, table: Table) -> bool:
     """A report file needs the export permission of every record model its columns count."""
     return all(can_export(user, model) for model in table.models)
 
 
-def report_download(site, request, slug):
+def report_download(site: AdminSite, request: HttpRequest, slug: str) -> HttpResponse:
     build = REPORTS.get(slug)
     if build is None:
         raise Http404(slug)
@@ -43,7 +45,7 @@ def report_download(site, request, slug):
     file_name = f"{slug}-{timezone.localdate():%Y%m%d}.xlsx"
     AuditEvent.objects.create(
         kind=AuditEvent.Kind.EXPORT,
-        user=request.user,
+        user=request.user if request.user.is_authenticated else None,
         username=request.user.get_username(),
         ip_address=request.META.get("REMOTE_ADDR"),
         model=f"report:{slug}",

@@ -46,10 +46,21 @@ class ApiTestCase(TestCase):
 
     Workstation A has a member from district B (a relation crossing districts)."""
 
+    division_a: Division
+    division_b: Division
+    org_a: Organization
+    org_b: Organization
+    org_zone: Organization
+    talent_a: Talent
+    talent_b: Talent
+    workstation_a: Workstation
+    workstation_b: Workstation
+    zone: DevelopmentZone
+
     @classmethod
     def setUpTestData(cls):
         cls.division_a, cls.division_b = Division.objects.filter(in_hohhot=True, kind="district").order_by("code")[:2]
-        cls.zone = DevelopmentZone.objects.order_by("pk").first()
+        cls.zone = DevelopmentZone.objects.order_by("pk")[0]
         cls.org_a = Organization.objects.create(name="甲区企业", division=cls.division_a, kind="enterprise")
         cls.org_b = Organization.objects.create(name="乙区大学", division=cls.division_b, kind="university")
         cls.org_zone = Organization.objects.create(name="园区企业", zone=cls.zone)

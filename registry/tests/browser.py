@@ -14,11 +14,15 @@ import re
 import shutil
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from django.apps import apps as django_apps
 from django.contrib.staticfiles.testing import StaticLiveServerTestCase
 from django.core.servers.basehttp import WSGIServer
 from django.db import connection
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Playwright
 from django.test import override_settings
 from django.test.testcases import LiveServerThread, QuietWSGIRequestHandler
 
@@ -81,6 +85,9 @@ def skip_or_fail(reason: str):
 )
 class BrowserTestCase(StaticLiveServerTestCase):
     """A live server plus one Chromium for the class and a fresh browser context per test."""
+
+    browser: Browser
+    playwright: Playwright
 
     host = "127.0.0.1"
     server_thread_class = SerialLiveServerThread

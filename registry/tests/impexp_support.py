@@ -38,7 +38,7 @@ def id_number(birth="19800105", area="150102", sequence="001"):
 def xlsx(rows) -> bytes:
     workbook = Workbook()
     for row in rows:
-        workbook.active.append(row)
+        workbook.worksheets[0].append(row)
     output = io.BytesIO()
     workbook.save(output)
     return output.getvalue()

@@ -54,12 +54,14 @@ class KeyAuthenticationTests(ApiTestCase):
         key, token = make_key()
         self.api(TALENTS, token)
         first = ApiKey.objects.get(pk=key.pk).last_used_at
-        self.assertIsNotNone(first)
+        assert first is not None
         self.api(TALENTS, token)
         self.assertEqual(ApiKey.objects.get(pk=key.pk).last_used_at, first)
         ApiKey.objects.filter(pk=key.pk).update(last_used_at=first - datetime.timedelta(seconds=301))
         self.api(TALENTS, token)
-        self.assertGreater(ApiKey.objects.get(pk=key.pk).last_used_at, first - datetime.timedelta(seconds=1))
+        used_again = ApiKey.objects.get(pk=key.pk).last_used_at
+        assert used_again is not None
+        self.assertGreater(used_again, first - datetime.timedelta(seconds=1))
 
     def test_a_key_reads_only_its_record_kinds(self):
         _key, token = make_key(kinds=["talents"])

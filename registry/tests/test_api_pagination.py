@@ -14,6 +14,8 @@ TALENTS = "/api/v1/talents/"
 
 
 class KeysetPaginationTests(ApiTestCase):
+    employer: Organization
+
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()

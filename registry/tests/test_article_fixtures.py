@@ -338,7 +338,7 @@ class ArticleFixtureTests(TestCase):
 
     def test_school_enterprise_cooperations_of_the_sjtu_institute(self):
         institute = "上海交通大学内蒙古研究院"
-        by_kind = {}
+        by_kind: dict[str, set[str]] = {}
         for project in Project.objects.filter(partners__organization__name=institute).select_related(
             "problem_owner", "platform"
         ):

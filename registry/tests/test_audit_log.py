@@ -1,14 +1,10 @@
 """Audit: logins, failed logins and logouts become AuditEvents; record changes keep their user."""
 
-from django.contrib import admin
-from django.core.exceptions import PermissionDenied
-from django.test import RequestFactory, TestCase, override_settings
+from django.contrib.auth.models import User
+from django.test import TestCase, override_settings
 from django.urls import reverse
-from import_export.admin import ExportMixin
-from import_export.formats.base_formats import CSV
 
 from registry import roles
-from registry.admin.access import AccessMixin
 from registry.models import AuditEvent, Organization
 from registry.signals import record_event
 from registry.tests.access_support import PASSWORD, make_user
@@ -16,6 +12,8 @@ from registry.tests.admin_pages import form_data
 
 
 class LoginAuditTests(TestCase):
+    user: User
+
     @classmethod
     def setUpTestData(cls):
         cls.user = make_user("clerk", roles.DATA_ENTRY)
@@ -71,30 +69,3 @@ class RecordHistoryTests(TestCase):
         self.assertContains(response, "intruder")
         self.assertContains(response, "10.9.9.9")
         self.assertNotContains(response, ">clerk<")
-
-
-class ExportingAdmin(AccessMixin, ExportMixin, admin.ModelAdmin):
-    """AccessMixin over django-import-export's own export, as RegistryAdmin composes them."""
-
-
-class ExportAuditTests(TestCase):
-    def export(self, user):
-        request = RequestFactory().post("/", REMOTE_ADDR="10.3.0.1")
-        request.user = user
-        return ExportingAdmin(Organization, admin.site).get_export_data(CSV(), request, Organization.objects.all())
-
-    def test_an_export_is_recorded_with_user_model_and_rows(self):
-        Organization.objects.create(name="甲单位")
-        Organization.objects.create(name="乙单位")
-        reviewer = make_user("reader", roles.REVIEWER)
-        data = self.export(reviewer)
-        self.assertIn("甲单位", data)
-        event = AuditEvent.objects.get(kind=AuditEvent.Kind.EXPORT)
-        self.assertEqual(
-            (event.user, event.model, event.rows, event.ip_address), (reviewer, "registry.Organization", 2, "10.3.0.1")
-        )
-
-    def test_a_refused_export_records_nothing(self):
-        with self.assertRaises(PermissionDenied):
-            self.export(make_user("clerk", roles.DATA_ENTRY))
-        self.assertFalse(AuditEvent.objects.exists())

@@ -50,6 +50,11 @@ def rewrite(source: Path, target: Path, manifest=None, members=None, extra=()) -
 class BackupCommandTests(TestCase):
     """Backups of the test database's committed state (its migrations and reference data)."""
 
+    archive: Path
+    folder: Path
+    media: Path
+    out: io.StringIO
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()

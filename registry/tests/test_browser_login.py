@@ -19,7 +19,7 @@ class LoginFlowTests(BrowserTestCase):
         self.snap("login-page")
         self.log_in("clerk", "clerk-Pass-2026-x")
         self.page.wait_for_selector("#user-tools")
-        self.assertIn("clerk", self.page.locator("#user-tools").text_content())
+        self.assertIn("clerk", self.page.locator("#user-tools").text_content() or "")
         self.assertIn("人才", self.page.locator("#content-main").inner_text())
         self.snap("logged-in-index")
 

@@ -6,6 +6,7 @@ from unittest import mock
 
 from django.contrib.admin import AdminSite, ModelAdmin
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db import connection
 from django.db.models import Q
 from django.test import RequestFactory, TestCase
@@ -33,12 +34,17 @@ class ContractListAdmin(RegistryAdmin):
 
 
 class ChangelistTestCase(TestCase):
+    dairy: Organization
+    hospital: Organization
+    tier: TalentTier
+    user: User
+
     @classmethod
     def setUpTestData(cls):
         cls.user = get_user_model().objects.create_superuser("boss", None, None)
         cls.hospital = Organization.objects.create(name="内蒙古张伟医疗器械有限公司")
         cls.dairy = Organization.objects.create(name="呼和浩特乳业有限公司")
-        cls.tier = TalentTier.objects.order_by("pk").first()
+        cls.tier = TalentTier.objects.order_by("pk")[0]
         for number, name in enumerate(NAMES):
             Talent.objects.create(
                 name=name,
@@ -59,6 +65,8 @@ class ChangelistTestCase(TestCase):
 
 
 class ExactCountTests(ChangelistTestCase):
+    tier: TalentTier
+
     def test_small_unfiltered_list_is_counted_exactly(self):
         self.assertEqual(self.talents().result_count, Talent.objects.count())
 
@@ -76,6 +84,8 @@ class ExactCountTests(ChangelistTestCase):
 
 @unittest.skipUnless(ON_POSTGRES, "estimated counts are a PostgreSQL feature")
 class EstimatedCountTests(ChangelistTestCase):
+    tier: TalentTier
+
     def setUp(self):
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE registry_talent")
@@ -126,6 +136,8 @@ class ActionCheckboxTests(ChangelistTestCase):
 
 class SearchTests(ChangelistTestCase):
     """The fast search finds exactly what Django's `icontains` OR over the search fields finds."""
+
+    dairy: Organization
 
     def found(self, term):
         return set(self.talents(q=term).queryset.values_list("pk", flat=True))

@@ -2,6 +2,7 @@
 for a superuser, a district-scoped clerk and a reviewer."""
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.test import TestCase
 from django.urls import reverse
 from django.utils import translation
@@ -17,12 +18,20 @@ TITLE = "首府：科技创新为产业发展赋能添彩"
 
 
 class CitationLabelTests(TestCase):
+    clerk: User
+    division: Division
+    first: Citation
+    project: Project
+    reviewer: User
+    second: Citation
+    source: Source
+
     @classmethod
     def setUpTestData(cls):
         cls.source = Source.objects.create(key=SLUG, title=TITLE)
         cls.first = Citation.objects.create(source=cls.source, excerpt="攻克了非洲猪瘟疫苗")
         cls.second = Citation.objects.create(source=cls.source, excerpt="申请非洲猪瘟亚单位疫苗应急评价")
-        cls.division = Division.objects.filter(in_hohhot=True).order_by("code").first()
+        cls.division = Division.objects.filter(in_hohhot=True).order_by("code")[0]
         owner = Organization.objects.create(name="本区企业", division=cls.division)
         cls.project = Project.objects.create(title="非洲猪瘟疫苗研发", kind=Project.Kind.RESEARCH, problem_owner=owner)
         cls.project.citations.set([cls.first, cls.second])
@@ -66,6 +75,12 @@ class CitationLabelTests(TestCase):
 
 
 class PolicyKindTests(TestCase):
+    city_clerk: User
+    district_clerk: User
+    document: Policy
+    mode: Policy
+    reviewer: User
+
     @classmethod
     def setUpTestData(cls):
         cls.mode = Policy.objects.create(title="柔性引才模式", kind=Policy.Kind.MODE)
@@ -105,6 +120,16 @@ class PolicyKindTests(TestCase):
 
 
 class ProjectPlatformTests(TestCase):
+    built: Project
+    clerk_a: User
+    division_a: Division
+    division_b: Division
+    foreign: Project
+    org_a: Organization
+    org_b: Organization
+    platform_a: Platform
+    platform_b: Platform
+
     @classmethod
     def setUpTestData(cls):
         cls.division_a, cls.division_b = Division.objects.filter(in_hohhot=True).order_by("code")[:2]

@@ -34,6 +34,11 @@ EARLIER = datetime.date(2024, 4, 30)
 
 
 class ConstraintTests(TestCase):
+    organization: Organization
+    project: Project
+    talent: Talent
+    workstation: Workstation
+
     @classmethod
     def setUpTestData(cls):
         cls.organization = Organization.objects.create(name="内蒙古某乳业有限公司")

@@ -82,8 +82,9 @@ class ForwardedHeaderTests(TestCase):
     def test_the_client_address_comes_from_the_proxy_only(self):
         login = reverse("admin:login")
         data = {"username": "nobody", "password": "wrong"}
-        https = {"HTTP_X_FORWARDED_PROTO": "https"}
-        self.client.post(login, data, REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.7", **https)
+        self.client.post(
+            login, data, REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.7", HTTP_X_FORWARDED_PROTO="https"
+        )
         self.client.post(login, data, REMOTE_ADDR="203.0.113.5", HTTP_X_FORWARDED_FOR="198.51.100.8", secure=True)
         addresses = set(
             AuditEvent.objects.filter(kind=AuditEvent.Kind.LOGIN_FAILED).values_list("ip_address", flat=True)

@@ -4,6 +4,7 @@ from decimal import Decimal
 from unittest import mock
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.db import connection
 from django.test import TestCase
@@ -75,6 +76,8 @@ def figures(dashboard):
 
 
 class DashboardTest(TestCase):
+    boss: User
+
     @classmethod
     def setUpTestData(cls):
         cls.boss = superuser()

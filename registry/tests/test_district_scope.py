@@ -1,5 +1,6 @@
 """District scope: a user limited to some divisions / zones sees and changes only their records."""
 
+from django.contrib.auth.models import User
 from django.test import RequestFactory, TestCase, override_settings
 from django.urls import reverse
 
@@ -19,10 +20,24 @@ from registry.tests.access_support import RecordBuilder, make_user
 
 @override_settings(ROOT_URLCONF="registry.tests.urls_access")
 class DistrictScopeTests(TestCase):
+    city_clerk: User
+    clerk_a: User
+    clerk_zone: User
+    contract: TechContract
+    division_a: Division
+    division_b: Division
+    org_a: Organization
+    org_b: Organization
+    org_zone: Organization
+    talent_a: Talent
+    talent_b: Talent
+    talent_free: Talent
+    zone: DevelopmentZone
+
     @classmethod
     def setUpTestData(cls):
         cls.division_a, cls.division_b = Division.objects.filter(in_hohhot=True).order_by("code")[:2]
-        cls.zone = DevelopmentZone.objects.first()
+        cls.zone = DevelopmentZone.objects.all()[0]
         cls.org_a = Organization.objects.create(name="甲区企业", division=cls.division_a)
         cls.org_b = Organization.objects.create(name="乙区企业", division=cls.division_b)
         cls.org_zone = Organization.objects.create(name="园区企业", zone=cls.zone)
@@ -184,9 +199,15 @@ class ScopeAdministrationTests(TestCase):
 class EmptyScopeTests(TestCase):
     """Issue 13 point 2: a scope whose districts were all removed (or deleted) fails closed."""
 
+    city_clerk: User
+    clerk: User
+    division: Division
+    organization: Organization
+    talent: Talent
+
     @classmethod
     def setUpTestData(cls):
-        cls.division = Division.objects.filter(in_hohhot=True).order_by("code").first()
+        cls.division = Division.objects.filter(in_hohhot=True).order_by("code")[0]
         cls.organization = Organization.objects.create(name="某区企业", division=cls.division)
         cls.talent = Talent.objects.create(name="某区人才", employer=cls.organization)
         cls.clerk = make_user("emptied", roles.DATA_ENTRY, divisions=[cls.division])

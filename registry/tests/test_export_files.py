@@ -4,6 +4,7 @@ import codecs
 import datetime
 import io
 
+from django.contrib.auth.models import User
 from django.test import TestCase, override_settings
 from openpyxl import load_workbook
 
@@ -14,6 +15,9 @@ from .impexp_support import ensure_permissions, id_number, staff
 
 
 class ExportCase(TestCase):
+    boss: User
+    org: Organization
+
     @classmethod
     def setUpTestData(cls):
         cls.boss = staff("boss", superuser=True)
@@ -35,10 +39,13 @@ class ExportCase(TestCase):
 
     def sheet(self, user, queryset=None):
         data = service.export(queryset or Talent.objects.all(), user, "xlsx", "talents.xlsx")
-        return load_workbook(io.BytesIO(data)).active
+        return load_workbook(io.BytesIO(data)).worksheets[0]
 
 
 class ExportFileTests(ExportCase):
+    boss: User
+    org: Organization
+
     def test_headers_native_cells_and_escaped_formulas(self):
         sheet = self.sheet(self.boss)
         header = [cell.value for cell in sheet[1]]
@@ -58,7 +65,7 @@ class ExportFileTests(ExportCase):
 
     def test_numbers_stay_numbers(self):
         output, count = writing.write_xlsx(["a", "b", "c"], [[1, 2.5, "=1+1"], [-3, None, "-x"]])
-        sheet = load_workbook(io.BytesIO(output)).active
+        sheet = load_workbook(io.BytesIO(output)).worksheets[0]
         self.assertEqual([c.value for c in sheet[2]], [1, 2.5, "'=1+1"])
         self.assertEqual([c.value for c in sheet[3]], [-3, None, "'-x"])
         self.assertEqual(sheet["A3"].data_type, "n")
@@ -126,7 +133,7 @@ class AdminExportTests(ExportCase):
             "/admin/registry/organization/export/?kind__exact=university", {"format": "0", "resource": "0"}
         )
         self.assertEqual(response.status_code, 200)
-        sheet = load_workbook(io.BytesIO(response.content)).active
+        sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
         self.assertEqual([row[0] for row in sheet.iter_rows(min_row=2, values_only=True)], ["内蒙古大学"])
         response = self.client.post("/admin/registry/organization/export/?q=HYPER", {"format": "1", "resource": "0"})
         self.assertTrue(response.content.startswith(codecs.BOM_UTF8))

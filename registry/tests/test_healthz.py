@@ -92,6 +92,7 @@ class HealthzTests(TestCase):
 def load_with_postgres():
     """scripts/with_postgres.py, the suite's own throwaway-cluster tool."""
     spec = importlib.util.spec_from_file_location("with_postgres", ROOT / "scripts" / "with_postgres.py")
+    assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

@@ -6,6 +6,7 @@ and is recorded as 已还原.
 """
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.test import TestCase
 from django.urls import reverse
@@ -21,6 +22,15 @@ def revert_url(record):
 
 
 class RevertTests(TestCase):
+    chief: User
+    city_clerk: User
+    clerk_a: User
+    division_a: Division
+    division_b: Division
+    org_a: Organization
+    org_b: Organization
+    reviewer: User
+
     @classmethod
     def setUpTestData(cls):
         cls.division_a, cls.division_b = Division.objects.filter(in_hohhot=True).order_by("code")[:2]
@@ -34,7 +44,7 @@ class RevertTests(TestCase):
     def talent_with_two_versions(self, **first):
         """A talent created with `first` values, then renamed (by the chief)."""
         talent = Talent(name="王五", title="研究员", **first)
-        talent._history_user = self.chief
+        talent._history_user = self.chief  # type: ignore[attr-defined]  # simple-history's user of the next save
         talent.save()
         talent.name, talent.title = "王五改", "教授"
         talent.save()

@@ -4,6 +4,7 @@ import codecs
 import io
 import re
 
+from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase, override_settings
 from openpyxl import load_workbook
@@ -16,6 +17,9 @@ from .impexp_support import TALENT_HEADER, csv_text, ensure_permissions, staff, 
 
 @override_settings(ROOT_URLCONF="registry.tests.impexp_support")
 class AdminImportTests(TestCase):
+    clerk: User
+    university: Organization
+
     @classmethod
     def setUpTestData(cls):
         ensure_permissions()
@@ -84,7 +88,7 @@ class AdminImportTests(TestCase):
         self.assertNotContains(preview, "确认导入")
         link = re.search(r'href="([^"]+/import/errors/[^"]+)"', preview.content.decode()).group(1)
         report = self.client.get(link)
-        sheet = load_workbook(io.BytesIO(report.content)).active
+        sheet = load_workbook(io.BytesIO(report.content)).worksheets[0]
         self.assertEqual(sheet["C2"].value.split("：")[0], "第 2 行，列“已退休”，值“也许”")
         # Confirming a plan with errors is refused even with a forged request.
         token = link.rstrip("/").rsplit("/", 1)[1]

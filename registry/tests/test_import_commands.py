@@ -22,7 +22,7 @@ class CommandTests(TestCase):
         out = io.StringIO()
         try:
             call_command(*args, stdout=out, stderr=out)
-            code = 0
+            code: int | str | None = 0
         except SystemExit as exit:
             code = exit.code
         return code, out.getvalue()
@@ -54,7 +54,7 @@ class CommandTests(TestCase):
         self.assertEqual(code, 1)
         self.assertIn("没有这个单位", out)
         self.assertFalse(Talent.objects.exists())
-        sheet = load_workbook(report).active
+        sheet = load_workbook(report).worksheets[0]
         self.assertEqual([c.value for c in sheet[2]][:2], ["李四", "没有这个单位"])
         code, out = self.run_command("import_records", "talent", path, "--create-missing")
         self.assertEqual((code, Talent.objects.count()), (0, 2))
@@ -71,7 +71,7 @@ class CommandTests(TestCase):
         Talent.objects.create(name="张三")
         path = self.folder / "out.xlsx"
         self.run_command("export_records", "talent", str(path))
-        sheet = load_workbook(path).active
+        sheet = load_workbook(path).worksheets[0]
         self.assertEqual(sheet["A2"].value, "张三")
         csv_path = self.folder / "out.csv"
         self.run_command("export_records", "talent", str(csv_path))

@@ -52,7 +52,7 @@ class PostgresIndexTests(TestCase):
                 "SELECT tablename, indexname, indexdef FROM pg_indexes WHERE indexname = ANY(%s)", [list(ALL_NAMES)]
             )
             rows = cursor.fetchall()
-        found = {}
+        found: dict[str, set[str]] = {}
         for table, name, definition in rows:
             found.setdefault(table, set()).add(name)
             if name.endswith("_trgm"):

@@ -5,6 +5,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.core.management import call_command
 from django.test import TestCase
@@ -64,6 +65,10 @@ BRIEF_VOCABULARY = {
 
 
 class IndicatorComparisonTest(TestCase):
+    boss: User
+    centre: Platform
+    source: Source
+
     @classmethod
     def setUpTestData(cls):
         cls.boss = superuser()
@@ -196,6 +201,8 @@ class IndicatorComparisonTest(TestCase):
 @unittest.skipUnless(ARTICLES.exists(), "fixtures/articles.json is not in this branch")
 class ArticleIndicatorsTest(TestCase):
     """With the article fixtures loaded, the comparison counts exactly the records of each kind."""
+
+    boss: User
 
     @classmethod
     def setUpTestData(cls):

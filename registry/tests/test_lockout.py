@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.test import Client, TestCase, override_settings
 from django.urls import reverse
 
@@ -12,6 +13,8 @@ LOCKED_MESSAGE = "登录失败次数过多"
 
 
 class LockoutTests(TestCase):
+    user: User
+
     @classmethod
     def setUpTestData(cls):
         cls.user = make_user("clerk")
@@ -23,7 +26,7 @@ class LockoutTests(TestCase):
             REMOTE_ADDR=address,
         )
 
-    def fail(self, times, address="10.1.1.1"):
+    def fail_logins(self, times, address="10.1.1.1"):
         for _ in range(times):
             self.login("wrong-password", address)
 
@@ -34,12 +37,12 @@ class LockoutTests(TestCase):
         self.assertEqual(settings.AXES_LOCKOUT_PARAMETERS, [["username", "ip_address"]])
 
     def test_four_failures_do_not_lock(self):
-        self.fail(4)
+        self.fail_logins(4)
         response = self.login(PASSWORD)
         self.assertRedirects(response, reverse("admin:index"), fetch_redirect_response=False)
 
     def test_fifth_failure_locks_even_the_right_password_out_with_a_chinese_page(self):
-        self.fail(4)
+        self.fail_logins(4)
         response = self.login("wrong-password")
         self.assertEqual(response.status_code, 429)
         self.assertContains(response, LOCKED_MESSAGE, status_code=429)
@@ -49,7 +52,7 @@ class LockoutTests(TestCase):
         self.assertNotIn("_auth_user_id", self.client.session)
 
     def test_lock_applies_to_the_address_and_user_pair(self):
-        self.fail(5)
+        self.fail_logins(5)
         other_address = self.login(PASSWORD, address="10.1.1.2")
         self.assertRedirects(other_address, reverse("admin:index"), fetch_redirect_response=False)
         self.client.logout()
@@ -58,7 +61,7 @@ class LockoutTests(TestCase):
         self.assertRedirects(other_user, reverse("admin:index"), fetch_redirect_response=False)
 
     def test_failed_attempts_are_audited(self):
-        self.fail(3)
+        self.fail_logins(3)
         events = AuditEvent.objects.filter(kind=AuditEvent.Kind.LOGIN_FAILED)
         self.assertEqual(events.count(), 3)
         self.assertEqual({(e.username, e.ip_address, e.user_id) for e in events}, {("clerk", "10.1.1.1", None)})
@@ -71,6 +74,8 @@ class AccountLockTests(TestCase):
 
     (The account limit is 20 in production; 8 here keeps the test quick: 4 guesses from each of
     two addresses, each below the per-address limit of 5.)"""
+
+    user: User
 
     @classmethod
     def setUpTestData(cls):

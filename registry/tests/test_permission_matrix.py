@@ -1,7 +1,8 @@
 """Permission matrix: every registered registry admin, every page, every role (real groups)."""
 
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group, Permission, User
 from django.core.management.sql import emit_post_migrate_signal
+from django.db import models
 from django.test import RequestFactory, TestCase, override_settings
 from django.urls import NoReverseMatch, reverse
 from import_export.admin import ExportMixin, ImportMixin
@@ -51,6 +52,10 @@ def page_url(model, page, obj=None):
 
 @override_settings(ROOT_URLCONF="registry.tests.urls_matrix")
 class PermissionMatrixTests(TestCase):
+    audit_event: AuditEvent
+    records: dict[type[models.Model], models.Model]
+    users: dict[str, User]
+
     @classmethod
     def setUpTestData(cls):
         cls.users = {
@@ -121,7 +126,7 @@ class PermissionMatrixTests(TestCase):
                     page_url(model, "changelist"),
                     {"action": "delete_selected", "_selected_action": [obj.pk], "post": "yes"},
                 )
-                self.assertTrue(model.objects.filter(pk=obj.pk).exists())
+                self.assertTrue(model._default_manager.filter(pk=obj.pk).exists())
 
     def test_spreadsheet_permissions_of_each_role(self):
         request = RequestFactory().get("/")

@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.contrib.auth.models import User
 from django.test import TestCase, override_settings
 from django.urls import reverse
 
@@ -16,6 +17,12 @@ EMAIL = "zhang.san@example.org"
 
 @override_settings(ROOT_URLCONF="registry.tests.urls_access")
 class PersonalDataTests(TestCase):
+    administrator: User
+    clerk: User
+    reader: User
+    talent: Talent
+    trusted_clerk: User
+
     @classmethod
     def setUpTestData(cls):
         cls.clerk = make_user("clerk", roles.DATA_ENTRY)

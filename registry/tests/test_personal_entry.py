@@ -6,6 +6,7 @@ that makes the model's check fail on a stored value they cannot see is a clear m
 and never shows the value. Refusals are a Chinese page in the admin layout.
 """
 
+from django.contrib.auth.models import User
 from django.test import TestCase
 from django.urls import reverse
 
@@ -18,6 +19,10 @@ PASSPORT = "E12345678"
 
 
 class PersonalEntryTests(TestCase):
+    clerk: User
+    employer: Organization
+    reviewer: User
+
     @classmethod
     def setUpTestData(cls):
         cls.clerk = make_user("clerk", roles.DATA_ENTRY)

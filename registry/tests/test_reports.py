@@ -5,7 +5,7 @@ from io import BytesIO
 from unittest import mock
 
 from django.conf import settings
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Permission, User
 from django.test import TestCase
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -29,6 +29,8 @@ JINSHAN = "呼和浩特金山高新技术产业开发区"
 
 
 class ReportsTest(TestCase):
+    boss: User
+
     @classmethod
     def setUpTestData(cls):
         cls.boss = superuser()
@@ -112,7 +114,7 @@ class ReportsTest(TestCase):
                 response = self.download(slug)
                 self.assertEqual(response.status_code, 200)
                 self.assertIn("attachment;", response["Content-Disposition"])
-                sheet = load_workbook(BytesIO(response.content)).active
+                sheet = load_workbook(BytesIO(response.content)).worksheets[0]
                 cells = [list(row) for row in sheet.iter_rows(values_only=True)]
                 self.assertEqual(cells[0][0], table.title)
                 self.assertEqual(cells[1], table.header)

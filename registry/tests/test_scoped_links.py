@@ -5,6 +5,7 @@ key, and the page then showed that talent's name. Every foreign-key and many-to-
 offers and accepts only records of the user's districts (plus what the record already links to).
 """
 
+from django.contrib.auth.models import User
 from django.test import TestCase
 from django.urls import reverse
 
@@ -14,6 +15,16 @@ from registry.tests.access_support import RecordBuilder, make_user
 
 
 class ScopedLinkTests(TestCase):
+    clerk_a: User
+    contract: TechContract
+    division_a: Division
+    division_b: Division
+    org_a: Organization
+    org_b: Organization
+    talent_a: Talent
+    talent_b: Talent
+    workstation: Workstation
+
     @classmethod
     def setUpTestData(cls):
         cls.division_a, cls.division_b = Division.objects.filter(in_hohhot=True).order_by("code")[:2]

@@ -3,6 +3,7 @@
 import ast
 import gettext
 from pathlib import Path
+from typing import Any
 
 from django.apps import apps
 from django.test import SimpleTestCase
@@ -13,9 +14,9 @@ LOCALE = Path(__file__).resolve().parents[1] / "locale" / "zh_Hans" / "LC_MESSAG
 
 def parse_po(path: Path) -> dict[str, str]:
     """Entries of a .po file as {msgid: msgstr} (msgctxt joined with \\x04, as gettext does)."""
-    entries: dict[str, str] = {}
+    entries: dict[Any, str] = {}  # msgid, or (msgid, index) for plural forms
     current: dict[str, str] = {}
-    key = None
+    key: Any = None
 
     def flush():
         if "msgid" in current:
@@ -61,7 +62,7 @@ class CatalogueTests(SimpleTestCase):
         po = {k: v for k, v in parse_po(LOCALE / "django.po").items() if k and v}
         with open(LOCALE / "django.mo", "rb") as handle:
             mo = gettext.GNUTranslations(handle)
-        compiled = {k: v for k, v in mo._catalog.items() if k}
+        compiled = {k: v for k, v in vars(mo)["_catalog"].items() if k}
         self.assertEqual(compiled, po, "django.mo is stale: run `make messages` and commit the .mo")
 
 

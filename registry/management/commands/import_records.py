@@ -63,8 +63,8 @@ class Command(BaseCommand):
             sys.exit(2)
         self.stdout.write(service.summary(plan))
         if plan.errors:
-            for error in plan.errors[:50]:
-                self.stdout.write(str(error))
+            for problem in plan.errors[:50]:
+                self.stdout.write(str(problem))
             if options["errors"]:
                 Path(options["errors"]).write_bytes(service.error_report(model, plan, header, rows, user))
             sys.exit(1)

@@ -267,7 +267,8 @@ class Seeder:
         first = TechContract.objects.count()
         rows = [contract_row(rng, first + number, self.seed, types, registrars) for number in range(count)]
         contract_ids = self.writer.insert(TechContract, CONTRACT_FIELDS, rows)
-        buyers, sellers = [], []
+        buyers: list[tuple[int, int]] = []
+        sellers: list[tuple[int, int]] = []
         for contract_id in contract_ids:
             parties = rng.sample(org_ids, min(len(org_ids), 3))
             sellers.append((contract_id, parties[0]))
