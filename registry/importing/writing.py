@@ -30,7 +30,7 @@ from .columns import Column, columns_for, normalise_header
 from .relations import MANY_JOIN, display_paths, join_parts
 
 if TYPE_CHECKING:
-    from .engine import RowError
+    from .plan import RowError
 
 FORMULA_TRIGGERS = values.FORMULA_TRIGGERS
 DATE_FORMAT = "yyyy-mm-dd"

@@ -1,0 +1,184 @@
+"""Writing a confirmed Plan: one transaction, bulk statements, history rows naming the user and file.
+
+Rows are inserted and updated with the multi-row statements of bulk.py (COPY on PostgreSQL), not
+one save() per record, so no model signals are sent. Each created or changed record gets one
+historical row (simple-history's table, written in bulk) with the user and "Imported from <file>";
+organizations the plan creates get theirs too. An AuditEvent records the import.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from registry import access
+from registry.models import AuditEvent, Organization
+
+from . import bulk
+from .plan import Create, NewOrganization, Plan, Update, Values
+from .relations import chunks
+
+BATCH = 2000
+# Values with organizations created by this import replaced by their new primary keys.
+Resolve = Callable[[Values], Values]
+
+
+def change_reason(file_name: str) -> str:
+    return _("Imported from %(file)s") % {"file": file_name}
+
+
+@transaction.atomic
+def apply_plan(plan: Plan, user: access.Viewer, file_name: str, ip_address: str | None = None) -> dict[str, int]:
+    """Write the plan in one transaction: {"new": records created, "updated": records changed}."""
+    model = plan.model
+    reason = change_reason(file_name)
+    user_pk = getattr(user, "pk", None)
+    now = timezone.now()
+    new_orgs = create_organizations(plan.new_organizations, user_pk, reason, now)
+    fields = [model_field_by_attname(model, name) for name in plan.fields]
+    resolve = resolver(new_orgs)
+    created_pks = insert_creates(model, plan, fields, resolve, user_pk, reason, now)
+    apply_updates(model, plan.updates, fields, resolve, user_pk, reason, now)
+    write_links(model, plan.creates, created_pks, plan.updates, new_orgs)
+    AuditEvent.objects.create(
+        kind=AuditEvent.Kind.IMPORT,
+        user_id=user_pk,
+        username=getattr(user, "username", "") or "",
+        ip_address=ip_address,
+        model=model._meta.model_name or "",
+        rows=len(plan.creates) + len(plan.updates),
+        file_name=file_name[:255],
+        detail=json.dumps(plan.counts),
+    )
+    return {"new": len(plan.creates), "updated": len(plan.updates)}
+
+
+def resolver(new_orgs: dict[str, int]) -> Resolve:
+    """Replaces NewOrganization values by the created pks (a no-op when the plan creates none)."""
+    if not new_orgs:
+        return lambda values: values
+    return lambda values: [new_orgs[v.name] if isinstance(v, NewOrganization) else v for v in values]
+
+
+def model_field_by_attname(model: type[models.Model], attname: str) -> bulk.AnyField:
+    for model_field in model._meta.concrete_fields:
+        if model_field.attname == attname:
+            return model_field
+    raise KeyError(attname)
+
+
+def insert_creates(
+    model: type[models.Model],
+    plan: Plan,
+    fields: list[bulk.AnyField],
+    resolve: Resolve,
+    user_pk: int | None,
+    reason: str,
+    now: datetime.datetime,
+) -> list[int]:
+    """INSERT the new records with their timestamps and history rows; their new pks, in plan order."""
+    stamps = bulk.model_fields(model, ("created_at", "updated_at"))
+    rows = [[*resolve(create.values), now, now] for create in plan.creates]
+    created_pks = bulk.insert_rows(model, fields + stamps, rows, returning=True)
+    attnames = [*plan.fields, "created_at", "updated_at"]
+    history = (dict(zip(attnames, row), id=pk) for row, pk in zip(rows, created_pks))
+    bulk.insert_history(model, history, "+", user_pk, reason, now)
+    return created_pks
+
+
+def apply_updates(
+    model: type[models.Model],
+    updates: list[Update],
+    fields: list[bulk.AnyField],
+    resolve: Resolve,
+    user_pk: int | None,
+    reason: str,
+    now: datetime.datetime,
+) -> None:
+    """UPDATE the changed columns of each record (grouped by which columns changed) and log history."""
+    if not updates:
+        return
+    names = [f.attname for f in fields]
+    created_at: dict[int, Any] = {}
+    for chunk in chunks([update.pk for update in updates]):
+        created_at.update(model._default_manager.filter(pk__in=chunk).values_list("pk", "created_at"))
+    groups: dict[tuple[str, ...], list[tuple[int, Values]]] = {}
+    for update in updates:
+        groups.setdefault(tuple(update.changed), []).append((update.pk, resolve(update.values)))
+    (updated_at,) = bulk.model_fields(model, ("updated_at",))
+    for changed, members in groups.items():
+        positions = [names.index(name) for name in changed]
+        columns = [fields[p] for p in positions] + [updated_at]
+        bulk.update_rows(model, columns, [[row[p] for p in positions] + [now, pk] for pk, row in members])
+    records = (
+        dict(zip(names, row), id=pk, created_at=created_at.get(pk), updated_at=now)
+        for members in groups.values()
+        for pk, row in members
+    )
+    bulk.insert_history(model, records, "~", user_pk, reason, now)
+
+
+def create_organizations(names: list[str], user_pk: int | None, reason: str, now: datetime.datetime) -> dict[str, int]:
+    """Organizations the file named that are not registered yet (the "create missing" option)."""
+    if not names:
+        return {}
+    fields = bulk.model_fields(Organization, ("name", "kind", "notes", "created_at", "updated_at"))
+    rows = [[name, Organization.Kind.ENTERPRISE, "", now, now] for name in names]
+    pks = bulk.insert_rows(Organization, fields, rows, returning=True)
+    records = [
+        {
+            "id": pk,
+            "name": name,
+            "kind": Organization.Kind.ENTERPRISE,
+            "notes": "",
+            "credit_code": None,
+            "created_at": now,
+            "updated_at": now,
+        }
+        for pk, name in zip(pks, names)
+    ]
+    bulk.insert_history(Organization, records, "+", user_pk, reason, now)
+    return dict(zip(names, pks))
+
+
+def write_links(
+    model: type[models.Model],
+    creates: list[Create],
+    created_pks: list[int],
+    updates: list[Update],
+    new_orgs: dict[str, int],
+) -> None:
+    """Replace the many-to-many links of the created and updated records the plan lists."""
+    owners = [*zip(created_pks, (c.links for c in creates)), *((u.pk, u.links) for u in updates)]
+    by_field: dict[str, list[tuple[int, list[Any]]]] = {}
+    for pk, links in owners:
+        for name, pks in links.items():
+            by_field.setdefault(name, []).append((pk, pks))
+    for name, owned in by_field.items():
+        replace_links(model, name, owned, new_orgs)
+
+
+def replace_links(
+    model: type[models.Model], name: str, links: Iterable[tuple[int, list[Any]]], new_orgs: dict[str, int]
+) -> None:
+    model_field = model._meta.get_field(name)
+    if not isinstance(model_field, models.ManyToManyField) or model_field.remote_field.through is None:
+        raise TypeError(f"{model._meta.label}.{name} is not a many-to-many field")
+    through = model_field.remote_field.through
+    source = model_field.m2m_field_name() + "_id"
+    target = model_field.m2m_reverse_field_name() + "_id"
+    links = list(links)
+    for chunk in chunks([pk for pk, _others in links]):
+        through._default_manager.filter(**{source + "__in": chunk}).delete()
+    rows = [
+        through(**{source: pk, target: new_orgs[other.name] if isinstance(other, NewOrganization) else other})
+        for pk, others in links
+        for other in set(others)
+    ]
+    through._default_manager.bulk_create(rows, batch_size=BATCH)

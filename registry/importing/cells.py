@@ -1,0 +1,121 @@
+"""One cell of a row as the value stored in its field, or the reason it cannot be.
+
+Plain cells are read by the column's parser and checked with the field's own rules (null, blank,
+length, validators). Relation cells name records (relations.py); RelatedNames loads every name in
+the file at once and, when asked to create missing organizations, answers NewOrganization for an
+organization not registered yet.
+"""
+
+from __future__ import annotations
+
+import decimal
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext as _
+
+from registry.models import Organization
+
+from . import values
+from .columns import Column
+from .header import BoundColumn
+from .plan import NewOrganization
+from .relations import Resolver, split_many
+
+
+class RelatedNames:
+    """The records named in a file's relation cells, loaded with a few queries per column."""
+
+    def __init__(self, create_missing: bool = False) -> None:
+        self.create_missing = create_missing
+        self.resolvers: dict[type[models.Model], Resolver] = {}
+        self.new_organizations: list[str] = []
+
+    def resolver(self, related_model: type[models.Model]) -> Resolver:
+        if related_model not in self.resolvers:
+            self.resolvers[related_model] = Resolver(related_model)
+        return self.resolvers[related_model]
+
+    def load(self, bound: list[BoundColumn], rows: Sequence[Sequence[Any]]) -> None:
+        """Look up every related record named anywhere in the file."""
+        for position, column in bound:
+            if not column.is_relation:
+                continue
+            texts = set()
+            for row in rows:
+                cell = row[position] if position < len(row) else None
+                if not values.is_blank(cell):
+                    text = values.parse_text(cell)
+                    texts.update(split_many(text) if column.is_m2m else [text])
+            self.resolver(column.related_model).load(texts)
+
+    def value_for(self, text: str, column: Column) -> int | NewOrganization:
+        """The pk `text` names; ValueError when it names none or several (unless it may be created)."""
+        try:
+            pk = self.resolver(column.related_model).pk_for(text)
+        except LookupError:
+            raise ValueError(
+                _("“%(value)s” matches several %(model)s; write it more precisely")
+                % {"value": text, "model": column.related_model._meta.verbose_name_plural}
+            ) from None
+        if pk is not None:
+            return pk
+        if self.create_missing and column.related_model is Organization:
+            if text not in self.new_organizations:
+                self.new_organizations.append(text)
+            return NewOrganization(text)
+        raise ValueError(
+            _("no %(model)s named “%(value)s” was found")
+            % {"model": column.related_model._meta.verbose_name, "value": text}
+        )
+
+    def name_of(self, related_model: type[models.Model], pk: int) -> str:
+        """The text that named `pk` in the file (the pk itself when the file did not name it)."""
+        return self.resolver(related_model).names().get(pk, str(pk))
+
+
+def clean_cell(raw: object, column: Column, related: RelatedNames) -> Any:
+    """The stored value of one cell; ValueError or ValidationError with the reason if it is invalid."""
+    model_field = column.field
+    if column.is_m2m:
+        if values.is_blank(raw):
+            return []
+        return [related.value_for(text, column) for text in split_many(values.parse_text(raw))]
+    value: Any
+    if raw is None or raw == "" or (type(raw) is str and not raw.strip()):
+        value = blank_value(model_field)
+    elif column.is_fk:
+        value = related.value_for(values.parse_text(raw), column)
+    else:
+        try:
+            value = column.parser(raw)
+        except (ValueError, decimal.InvalidOperation, OverflowError) as error:
+            raise ValueError(str(error) or _("invalid value")) from error
+    if column.is_fk:
+        if value is None and not model_field.null:
+            raise ValueError(_("this column must not be empty"))
+        return value
+    # What Field.validate() checks, minus the choices (the parser mapped them already).
+    if value is None and not model_field.null:
+        raise ValidationError(model_field.error_messages["null"])
+    if value == "" and not model_field.blank:
+        raise ValidationError(model_field.error_messages["blank"])
+    if value is None or value == "":
+        return value
+    length_check = column.length_validator
+    if length_check is not None and len(value) > length_check.limit_value:
+        length_check(value)
+    for validator in column.validators:
+        validator(value)
+    return value
+
+
+def blank_value(model_field: models.Field[Any, Any]) -> Any:
+    """What an empty cell stores: the default of a required field, "" for text, else None."""
+    if model_field.has_default() and not model_field.blank:
+        return model_field.get_default()
+    if model_field.empty_strings_allowed and not model_field.null:
+        return ""
+    return None

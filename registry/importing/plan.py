@@ -1,0 +1,183 @@
+"""What importing a file would do, as typed values, and their JSON form kept between preview and confirm.
+
+A Plan lists the records to create (Create), the records to change (Update), how many rows are
+unchanged, the rejected rows (RowError) and, for the preview, a description of each change (Change).
+A value that names an organization still to be created ("create missing organizations") is a
+NewOrganization until the plan is applied.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils.translation import gettext as _
+
+# Cells of a record in plan order (Plan.fields): stored values, or NewOrganization for a foreign key.
+Values = list[Any]
+# Many-to-many field name -> primary keys the record links to after the import.
+Links = dict[str, list[int]]
+
+
+@dataclass(frozen=True, slots=True)
+class NewOrganization:
+    """An organization the file names that is not registered yet; created when the plan is applied."""
+
+    name: str
+
+
+class Create(NamedTuple):
+    """A record to insert: its values and its many-to-many links."""
+
+    values: Values
+    links: Links
+
+
+class Update(NamedTuple):
+    """An existing record to change: all its values, which attnames changed, and links to replace."""
+
+    pk: int
+    values: Values
+    changed: list[str]
+    links: Links
+
+
+class Diff(NamedTuple):
+    """One changed column in the preview: its label, the old and the new value as text."""
+
+    label: str
+    old: Any
+    new: Any
+
+
+class Change(NamedTuple):
+    """One row of the preview: spreadsheet row, "new" or "update", the record's key, its diffs."""
+
+    row: int
+    action: str
+    record: str
+    diffs: list[Diff]
+
+
+@dataclass
+class RowError:
+    """Why a row (or the header, row 1) was rejected: where, what value, and the reason."""
+
+    row: int  # spreadsheet row number; the header is row 1
+    column: str
+    value: str
+    message: str
+
+    def __str__(self) -> str:
+        where = _("row %(row)d") % {"row": self.row}
+        if self.column:
+            where += _(", column “%(column)s”") % {"column": self.column}
+        if self.value:
+            where += _(", value “%(value)s”") % {"value": self.value}
+        return f"{where}：{self.message}"
+
+
+@dataclass
+class Plan:
+    """What importing a file would do. Stored as JSON (to_json / from_json) until confirmed."""
+
+    model_label: str
+    fields: list[str] = field(default_factory=list)  # attnames, the order of every Values list
+    creates: list[Create] = field(default_factory=list)
+    updates: list[Update] = field(default_factory=list)
+    new_organizations: list[str] = field(default_factory=list)
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
+    rows: int = 0
+    ignored: list[str] = field(default_factory=list)  # personal-data columns the user may not import
+
+    @property
+    def model(self) -> type[models.Model]:
+        from django.apps import apps
+
+        return apps.get_model(self.model_label)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        error_rows = len({error.row for error in self.errors})
+        return {
+            "new": len(self.creates),
+            "updated": len(self.updates),
+            "unchanged": self.unchanged,
+            "errors": error_rows,
+            "rows": self.rows,
+        }
+
+    @property
+    def has_changes(self) -> bool:
+        return bool(self.creates or self.updates)
+
+    def to_json(self) -> str:
+        return encode(self)
+
+    @classmethod
+    def from_json(cls, text: str) -> Plan:
+        return decode(text)
+
+
+# -- JSON codec -------------------------------------------------------------------------------------
+# Named tuples are written as JSON arrays (compact for 100k rows), a NewOrganization as {"new": name},
+# dates and decimals as strings (turned back by the model field of their column).
+
+SCALARS = ("model_label", "fields", "new_organizations", "unchanged", "rows", "ignored")
+
+
+class PlanEncoder(DjangoJSONEncoder):
+    def default(self, o: Any) -> Any:
+        if isinstance(o, NewOrganization):
+            return {"new": o.name}
+        return super().default(o)
+
+
+def encode(plan: Plan) -> str:
+    data: dict[str, Any] = {key: getattr(plan, key) for key in SCALARS}
+    data["creates"] = plan.creates
+    data["updates"] = plan.updates
+    data["changes"] = plan.changes
+    data["errors"] = [[e.row, e.column, e.value, e.message] for e in plan.errors]
+    return json.dumps(data, cls=PlanEncoder, ensure_ascii=False, separators=(",", ":"))
+
+
+def decode(text: str) -> Plan:
+    data = json.loads(text)
+    plan = Plan(**{key: data[key] for key in SCALARS})
+    revive = value_reviver(plan.model, plan.fields)
+    plan.creates = [Create(revive(values), links) for values, links in data["creates"]]
+    plan.updates = [Update(pk, revive(values), changed, links) for pk, values, changed, links in data["updates"]]
+    plan.changes = [
+        Change(row, action, record, [Diff(*diff) for diff in diffs]) for row, action, record, diffs in data["changes"]
+    ]
+    plan.errors = [RowError(*error) for error in data["errors"]]
+    return plan
+
+
+def value_reviver(model: type[models.Model], attnames: list[str]) -> Callable[[Values], Values]:
+    """A function turning decoded Values back into stored types (dates, decimals, NewOrganization)."""
+    by_attname = {f.attname: f for f in model._meta.concrete_fields}
+    typed = [
+        (index, by_attname[name])
+        for index, name in enumerate(attnames)
+        if isinstance(by_attname[name], (models.DateField, models.DecimalField))
+    ]
+    relations = [index for index, name in enumerate(attnames) if by_attname[name].is_relation]
+
+    def revive(values: Values) -> Values:
+        for index, model_field in typed:
+            if isinstance(values[index], str):
+                values[index] = model_field.to_python(values[index])
+        for index in relations:
+            if isinstance(values[index], dict):
+                values[index] = NewOrganization(values[index]["new"])
+        return values
+
+    return revive

@@ -1,0 +1,263 @@
+"""Building the Plan of one file: every row validated, matched to its record and compared.
+
+Nothing here writes, and nothing is read row by row: related records and existing records are
+loaded with a few chunked `__in` queries (cells.RelatedNames, existing.ExistingRecords), values are
+checked with each field's own rules and the model's clean() on an unsaved instance, uniqueness
+inside the file is checked with sets, and the user's district scope is checked on each record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
+from django.db import models
+from django.db.models.base import ModelState
+from django.utils.translation import gettext as _
+
+from registry import access
+
+from . import preview, values
+from .cells import RelatedNames, clean_cell
+from .columns import Column, columns_for, in_chinese
+from .existing import ExistingRecords, ParsedRow, Record
+from .header import BoundColumn, bind_header, key_field_names
+from .plan import Change, Create, Diff, Links, NewOrganization, Plan, RowError, Update
+from .relations import join_parts
+
+MAX_PREVIEW_CHANGES = 20_000
+SKIPPED_ON_WRITE = {"id", "created_at", "updated_at"}
+Progress = Callable[[int, int], None]
+
+
+class Importer:
+    """Builds a Plan for one file of one model, for one user."""
+
+    def __init__(
+        self,
+        model: type[models.Model],
+        user: access.Viewer,
+        create_missing: bool = False,
+        progress: Progress | None = None,
+    ) -> None:
+        self.model = model
+        self.user = user
+        self.progress: Progress = progress or (lambda done, total: None)
+        self.hidden = set(access.hidden_fields(user, model))
+        self.all_columns = columns_for(model)
+        self.related = RelatedNames(create_missing)
+        self.template: dict[str, Any] | None = None
+        self.write_fields = [f for f in model._meta.concrete_fields if f.attname not in SKIPPED_ON_WRITE]
+        self.plan = Plan(model_label=model._meta.label, fields=[f.attname for f in self.write_fields])
+        self.plan.new_organizations = self.related.new_organizations
+        self.key_names = key_field_names(model)
+
+    def error(self, row: int, column: str, value: object, message: object) -> None:
+        self.plan.errors.append(RowError(row, column, "" if value is None else str(value), str(message)))
+
+    # -- rows ---------------------------------------------------------------------------------
+
+    def build(self, header: Sequence[object], rows: Sequence[Sequence[Any]]) -> Plan:
+        self.plan.rows = len(rows)
+        bound, self.plan.ignored, errors = bind_header(self.model, self.all_columns, self.hidden, header)
+        self.plan.errors.extend(errors)
+        if self.plan.errors:
+            return self.plan
+        self.related.load(bound, rows)
+        parsed: list[ParsedRow] = []
+        seen_keys: dict[tuple[Any, ...], int] = {}
+        for number, row in enumerate(rows, start=2):
+            if all(values.is_blank(cell) for cell in row):
+                continue
+            cleaned = self.clean_row(number, row, bound)
+            if cleaned is None:
+                continue
+            key = tuple(cleaned.get(name) for name in self.key_names)
+            if key in seen_keys:
+                message = _("the same record is already in row %(row)d") % {"row": seen_keys[key]}
+                self.error(number, "", self.key_text(cleaned), message)
+                continue
+            seen_keys[key] = number
+            parsed.append(ParsedRow(number, key, cleaned))
+            if number % 5000 == 0:
+                self.progress(number, len(rows) * 2)
+        self.match_and_compare(parsed, [column for _, column in bound])
+        preview.name_related_values(self.model, self.plan.changes, bound, self.related)
+        self.progress(len(rows) * 2, len(rows) * 2)
+        return self.plan
+
+    def key_text(self, cleaned: dict[str, Any]) -> str:
+        return join_parts(preview.display(self.model, cleaned.get(name), name, self.related) for name in self.key_names)
+
+    def clean_row(self, number: int, row: Sequence[Any], bound: list[BoundColumn]) -> dict[str, Any] | None:
+        cleaned, ok = {}, True
+        for position, column in bound:
+            raw = row[position] if position < len(row) else None
+            try:
+                cleaned[column.name] = clean_cell(raw, column, self.related)
+            except ValueError as error:
+                self.error(number, column.label, raw, error)
+                ok = False
+            except ValidationError as error:
+                self.error(number, column.label, raw, " ".join(error.messages))
+                ok = False
+        return cleaned if ok else None
+
+    # -- matching existing records --------------------------------------------------------------
+
+    def match_and_compare(self, parsed: list[ParsedRow], columns: list[Column]) -> None:
+        plain = [c for c in columns if not c.is_m2m]
+        many = [c for c in columns if c.is_m2m]
+        key_fields = [field_of(self.model, name) for name in self.key_names]
+        unique_columns = [c for c in plain if c.field.unique and c.name not in self.key_names]
+        existing = ExistingRecords(self.model, self.plan.fields)
+        existing.load(parsed, key_fields, unique_columns, many)
+        seen: dict[str, dict[Any, int]] = {column.name: {} for column in unique_columns}
+        for row in parsed:
+            target = existing.by_key.get(row.key)
+            if not self.check_unique(row, unique_columns, seen, existing, target):
+                continue
+            target = existing.match(row, unique_columns)
+            if target is None:
+                self.plan_create(row, plain, many)
+            else:
+                self.plan_update(row, target, plain, many, existing)
+
+    def check_unique(
+        self,
+        row: ParsedRow,
+        unique_columns: list[Column],
+        seen: dict[str, dict[Any, int]],
+        existing: ExistingRecords,
+        target: Record | None,
+    ) -> bool:
+        """A unique value may appear once in the file and, for a matched record, belong to no other."""
+        ok = True
+        for column in unique_columns:
+            value = row.cleaned.get(column.name)
+            if value in (None, ""):
+                continue
+            if value in seen[column.name]:
+                message = _("the same value is already in row %(row)d") % {"row": seen[column.name][value]}
+                self.error(row.number, column.label, value, message)
+                ok = False
+                continue
+            seen[column.name][value] = row.number
+            owner = existing.owners[column.name].get(value)
+            if target is not None and owner is not None and owner != target["pk"]:
+                self.error(row.number, column.label, value, _("the value belongs to another record"))
+                ok = False
+        return ok
+
+    # -- planning each row --------------------------------------------------------------------
+
+    def new_instance(self) -> models.Model:
+        """A fresh unsaved instance with defaults; copying a template is far cheaper than __init__."""
+        if self.template is None:
+            self.template = self.model().__dict__.copy()
+            del self.template["_state"]
+        instance = self.model.__new__(self.model)
+        instance.__dict__.update(self.template)
+        instance._state = ModelState()
+        return instance
+
+    def plan_create(self, row: ParsedRow, plain: list[Column], many: list[Column]) -> None:
+        cleaned = row.cleaned
+        instance = self.new_instance()
+        attributes = instance.__dict__
+        for column in plain:
+            value = cleaned[column.name]
+            attributes[column.attname] = None if isinstance(value, NewOrganization) else value
+        if not self.validate_instance(row.number, instance, plain):
+            return
+        record = [attributes[name] for name in self.plan.fields]
+        if self.plan.new_organizations:
+            for position, model_field in enumerate(self.write_fields):
+                value = cleaned.get(model_field.name)
+                if isinstance(value, NewOrganization):
+                    record[position] = value  # created when the plan is applied
+        links: Links = {column.name: cleaned[column.name] for column in many if cleaned[column.name]}
+        self.plan.creates.append(Create(record, links))
+        self.note_change(row, "new", [])
+
+    def plan_update(
+        self, row: ParsedRow, record: Record, plain: list[Column], many: list[Column], existing: ExistingRecords
+    ) -> None:
+        cleaned, pk = row.cleaned, record["pk"]
+        changed = [c for c in plain if cleaned[c.name] != record[c.attname]]
+        many_changed = [c for c in many if set(cleaned[c.name]) != existing.links_of(c.name, pk)]
+        if not changed and not many_changed:
+            self.plan.unchanged += 1
+            return
+        instance = self.model(**{name: record[name] for name in self.plan.fields}, pk=pk)
+        if not access.in_scope(self.user, instance):
+            self.error(row.number, "", "", _("the existing record lies outside your districts"))
+            return
+        for column in changed:
+            value = cleaned[column.name]
+            setattr(instance, column.attname, None if isinstance(value, NewOrganization) else value)
+        if not self.validate_instance(row.number, instance, plain):
+            return
+        new_values = [getattr(instance, name) for name in self.plan.fields]
+        for column in changed:
+            if isinstance(cleaned[column.name], NewOrganization):
+                new_values[self.plan.fields.index(column.attname)] = cleaned[column.name]
+        changed_names = [name for position, name in enumerate(self.plan.fields) if new_values[position] != record[name]]
+        if not changed_names and not many_changed:
+            self.plan.unchanged += 1
+            return
+        links: Links = {column.name: cleaned[column.name] for column in many_changed}
+        self.plan.updates.append(Update(pk, new_values, changed_names, links))
+        diffs = [Diff(c.label, record[c.attname], cleaned[c.name]) for c in changed]
+        diffs += [Diff(c.label, sorted(existing.links_of(c.name, pk)), cleaned[c.name]) for c in many_changed]
+        self.note_change(row, "update", diffs)
+
+    def validate_instance(self, number: int, instance: models.Model, plain: list[Column]) -> bool:
+        """The model's own clean() (identity number check, birth date, ...) and the user's scope."""
+        try:
+            instance.clean()
+        except ValidationError as error:
+            labels = {c.name: c.label for c in plain}
+            by_field = error.message_dict if hasattr(error, "error_dict") else {NON_FIELD_ERRORS: error.messages}
+            for name, messages in by_field.items():
+                label = "" if name == NON_FIELD_ERRORS else labels.get(name) or field_label(self.model, name)
+                value = getattr(instance, name, "") if name != NON_FIELD_ERRORS else ""
+                self.error(number, label, value, " ".join(messages))
+            return False
+        if not access.in_scope(self.user, instance):
+            self.error(number, "", "", _("the record lies outside your districts"))
+            return False
+        return True
+
+    def note_change(self, row: ParsedRow, action: str, diffs: list[Diff]) -> None:
+        if len(self.plan.changes) >= MAX_PREVIEW_CHANGES:
+            return
+        self.plan.changes.append(Change(row.number, action, self.key_text(row.cleaned), diffs))
+
+
+def field_of(model: type[models.Model], name: str) -> models.Field[Any, Any]:
+    model_field = model._meta.get_field(name)
+    if not isinstance(model_field, models.Field):
+        raise TypeError(f"{model._meta.label}.{name} is not a field")
+    return model_field
+
+
+def field_label(model: type[models.Model], name: str) -> str:
+    """The Chinese label of a field a clean() names, or the name itself when it is not a field."""
+    try:
+        return in_chinese(field_of(model, name).verbose_name)
+    except (FieldDoesNotExist, TypeError):
+        return name
+
+
+def build_plan(
+    model: type[models.Model],
+    header: Sequence[object],
+    rows: Sequence[Sequence[Any]],
+    user: access.Viewer,
+    create_missing: bool = False,
+    progress: Progress | None = None,
+) -> Plan:
+    """The Plan of importing `rows` (under `header`) into `model` as `user`; nothing is written."""
+    return Importer(model, user, create_missing, progress).build(header, rows)
