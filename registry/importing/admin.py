@@ -25,6 +25,8 @@ from import_export.admin import ImportExportMixin
 from import_export.formats.base_formats import CSV, XLS, XLSX
 from import_export.forms import ExportForm
 
+from registry import audit
+
 from . import reading, service, writing
 from .columns import columns_for
 from .forms import ConfirmForm, SpreadsheetImportForm
@@ -132,7 +134,7 @@ class SpreadsheetMixin(ImportExportMixin):  # type: ignore[misc]  # django-impor
         if service.load_plan(pending).errors:
             raise PermissionDenied
         try:
-            result = service.confirm(pending, request.user, request.META.get("REMOTE_ADDR"))
+            result = service.confirm(pending, request.user, audit.client_address(request))
         except IntegrityError:
             # Someone saved a conflicting record after the preview; nothing was written.
             messages.error(
@@ -163,7 +165,7 @@ class SpreadsheetMixin(ImportExportMixin):  # type: ignore[misc]  # django-impor
         # Our writer: Chinese headers, native cells, escaped formulas, blank personal data, audit.
         kind = "csv" if file_format.get_extension() == "csv" else "xlsx"
         name = f"{self.model._meta.verbose_name_plural}-{timezone.localdate():%Y%m%d}.{kind}"
-        data = service.export(queryset, request.user, kind, name, request.META.get("REMOTE_ADDR"))
+        data = service.export(queryset, request.user, kind, name, audit.client_address(request))
         return attachment(data, name, writing.CSV_TYPE if kind == "csv" else writing.XLSX_TYPE)
 
 

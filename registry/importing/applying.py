@@ -17,7 +17,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from registry import access
+from registry import access, audit
 from registry.models import AuditEvent, Organization
 
 from . import bulk
@@ -46,14 +46,13 @@ def apply_plan(plan: Plan, user: access.Viewer, file_name: str, ip_address: str 
     created_pks = insert_creates(model, plan, fields, resolve, user_pk, reason, now)
     apply_updates(model, plan.updates, fields, resolve, user_pk, reason, now)
     write_links(model, plan.creates, created_pks, plan.updates, new_orgs)
-    AuditEvent.objects.create(
-        kind=AuditEvent.Kind.IMPORT,
-        user_id=user_pk,
-        username=getattr(user, "username", "") or "",
+    audit.record(
+        AuditEvent.Kind.IMPORT,
+        user=user,
         ip_address=ip_address,
-        model=model._meta.model_name or "",
+        model=model,
         rows=len(plan.creates) + len(plan.updates),
-        file_name=file_name[:255],
+        file_name=file_name,
         detail=json.dumps(plan.counts),
     )
     return {"new": len(plan.creates), "updated": len(plan.updates)}

@@ -7,22 +7,16 @@ import zlib
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
 
-from registry import access
+from registry import access, audit
 from registry.models import AuditEvent
 
 from . import engine, reading, writing
 from .columns import columns_for, header_index
 from .models import PendingImport
-
-
-def check_file(data: bytes, file_name: str) -> tuple[list[Any], list[list[Any]]]:
-    """(header, rows); raises reading.UnusableFile."""
-    return reading.read_table(data, file_name)
 
 
 def validate(
@@ -88,14 +82,8 @@ def export(
 ) -> bytes:
     """An export file of the user's visible records in `queryset`; logged as an AuditEvent."""
     data, rows = writing.export_file(queryset, user, kind)
-    AuditEvent.objects.create(
-        kind=AuditEvent.Kind.EXPORT,
-        user=user if isinstance(user, User) and user.pk else None,
-        username=getattr(user, "username", "") or "",
-        ip_address=ip_address,
-        model=queryset.model._meta.model_name,
-        rows=rows,
-        file_name=file_name[:255],
+    audit.record(
+        AuditEvent.Kind.EXPORT, user=user, ip_address=ip_address, model=queryset.model, rows=rows, file_name=file_name
     )
     return data
 

@@ -9,6 +9,7 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from registry import audit
 from registry.access import Viewer
 from registry.models import AuditEvent
 
@@ -43,14 +44,8 @@ def report_download(site: AdminSite, request: HttpRequest, slug: str) -> HttpRes
     if len(table.header) <= 1 or not may_download(request.user, table):
         raise PermissionDenied
     file_name = f"{slug}-{timezone.localdate():%Y%m%d}.xlsx"
-    AuditEvent.objects.create(
-        kind=AuditEvent.Kind.EXPORT,
-        user=request.user if request.user.is_authenticated else None,
-        username=request.user.get_username(),
-        ip_address=request.META.get("REMOTE_ADDR"),
-        model=f"report:{slug}",
-        rows=len(table.rows),
-        file_name=file_name,
+    audit.record(
+        AuditEvent.Kind.EXPORT, request, request.user, model=f"report:{slug}", rows=len(table.rows), file_name=file_name
     )
     response = HttpResponse(table_workbook(table), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{file_name}"'

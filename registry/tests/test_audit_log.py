@@ -4,9 +4,8 @@ from django.contrib.auth.models import User
 from django.test import TestCase, override_settings
 from django.urls import reverse
 
-from registry import roles
-from registry.models import AuditEvent, Organization
-from registry.signals import record_event
+from registry import audit, roles
+from registry.models import AuditEvent, Organization, Talent
 from registry.tests.access_support import PASSWORD, make_user
 from registry.tests.admin_pages import form_data
 
@@ -42,9 +41,9 @@ class LoginAuditTests(TestCase):
         self.assertNotIn("Wrong-Password", event.detail)
 
     def test_an_export_event_names_model_and_rows(self):
-        event = record_event(AuditEvent.Kind.EXPORT, user=self.user, model="registry.Talent", rows=12)
+        event = audit.record(AuditEvent.Kind.EXPORT, user=self.user, model=Talent, rows=12)
         self.assertEqual(
-            (event.username, event.model, event.rows, event.ip_address), ("clerk", "registry.Talent", 12, None)
+            (event.username, event.model, event.rows, event.ip_address), ("clerk", "registry.talent", 12, None)
         )
 
 

@@ -94,7 +94,7 @@ class ExportFileTests(ExportCase):
         self.sheet(self.boss)
         event = AuditEvent.objects.get(kind="export")
         self.assertEqual(
-            (event.user, event.model, event.rows, event.file_name), (self.boss, "talent", 2, "talents.xlsx")
+            (event.user, event.model, event.rows, event.file_name), (self.boss, "registry.talent", 2, "talents.xlsx")
         )
 
     def test_export_reimports_unchanged(self):

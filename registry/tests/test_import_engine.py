@@ -235,7 +235,9 @@ class HistoryAndAuditTests(ImportCase):
         self.assertEqual((latest.history_type, latest.phone), ("~", "13900000000"))
         self.assertIn("三月.csv", latest.history_change_reason)
         event = AuditEvent.objects.filter(kind="import").order_by("-at", "-pk").first()
-        self.assertEqual((event.user, event.model, event.rows, event.file_name), (self.user, "talent", 1, "三月.csv"))
+        self.assertEqual(
+            (event.user, event.model, event.rows, event.file_name), (self.user, "registry.talent", 1, "三月.csv")
+        )
 
 
 class ErrorWorkbookTests(ImportCase):
