@@ -229,11 +229,6 @@ IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 200_000)
 # Files waiting for confirmation expire after this many seconds.
 IMPORT_PENDING_TTL = envint("IMPORT_PENDING_TTL", 2 * 60 * 60)
 
-# django-import-export: dedicated permissions (deny by default) and Chinese-friendly CSV.
-IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "import"
-IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "export"
-IMPORT_EXPORT_USE_TRANSACTIONS = True
-
 # Backups (manage.py backup_registry): where the archives go, and how many of the newest are kept (0 keeps all).
 BACKUP_DIR = Path(env("BACKUP_DIR", str(BASE_DIR / "backups")))
 BACKUP_KEEP = envint("BACKUP_KEEP", 14)

@@ -72,10 +72,6 @@ class Column:
                 lookup[str(label).lower()] = code
         return lookup
 
-    def parse(self, raw: object) -> Any:
-        """The Python value of a non-blank, non-relation cell; ValueError with a reason if invalid."""
-        return self.parser(raw)
-
     def choose_parser(self) -> Parser:
         # Chosen once per column: isinstance on field classes is slow (AutoField has a metaclass check).
         model_field = self.field
