@@ -1,6 +1,6 @@
 """The staff roles (groups) and the permissions each one holds, declared once.
 
-Migration 0003 creates the groups; `sync_roles` (run after every `migrate` by a post_migrate
+Migration 0005 creates the groups; `sync_roles` (run after every `migrate` by a post_migrate
 handler) creates the import_<model>/export_<model> permissions of every registry model and sets
 each group's permissions from ROLES, so models added later are covered without a new migration.
 Groups are synced to exactly the declared permissions: make a new group for a custom role.

@@ -7,7 +7,7 @@ Django admin's defaults that slow down with a million rows, and what this mixin 
   searched or small lists still count exactly. SQLite always counts exactly.
 * Substring search without an index. Django's `icontains` over several fields, some behind joins,
   is one OR that no index can serve. On PostgreSQL each term becomes an OR of conditions that each
-  have an index (migration 0003), so PostgreSQL combines them with a BitmapOr: the model's own
+  have an index (migration 0006), so PostgreSQL combines them with a BitmapOr: the model's own
   columns directly, fields behind a relation as `pk = ANY(ARRAY(sub-select))` that starts from the
   related table's index. Terms of three characters or more use the pg_trgm GIN index on
   UPPER(column); shorter terms (two-character Chinese names) the GIN index on
@@ -46,7 +46,7 @@ ACTION_CHECKBOX_LABEL = "Select this object for an action - {}"
 ESTIMATE_MIN_ROWS = 10_000
 # pg_trgm extracts no trigram from a shorter pattern; such terms use the short-grams index.
 TRIGRAM_MIN_LENGTH = 3
-# The SQL function behind the short-grams indexes (created by migration 0003 on PostgreSQL).
+# The SQL function behind the short-grams indexes (created by migration 0006 on PostgreSQL).
 SHORT_GRAMS_FUNCTION = "registry_short_grams"
 
 ESTIMATE_SQL = """

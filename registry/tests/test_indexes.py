@@ -1,4 +1,4 @@
-"""Migration 0003: trigram, short-grams and sort indexes on PostgreSQL; nothing on SQLite."""
+"""Migration 0006: trigram, short-grams and sort indexes on PostgreSQL; nothing on SQLite."""
 
 import importlib
 import unittest
