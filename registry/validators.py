@@ -8,9 +8,15 @@ from __future__ import annotations
 
 import datetime
 import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
 
 # GB 32100-2015: 31 characters (no I, O, Z, S, V), weights 3^(i-1) mod 31.
 CREDIT_CODE_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
@@ -73,7 +79,7 @@ def validate_id_number(value: str) -> None:
 
     Checks the MOD 11-2 check digit and that positions 7-14 are a real birth date not in the
     future. The area code is not checked against a table: real numbers carry codes that no
-    longer exist (python-stdnum rejects such numbers; see docs/domain.md).
+    longer exist (python-stdnum rejects such numbers; see ../shared/docs/domain.md).
     """
     number = (value or "").strip().upper()
     if not ID_PATTERN.match(number):
@@ -123,10 +129,31 @@ def validate_division_code(value: str) -> None:
         )
 
 
-def check_order(start, end, field: str, message) -> None:
-    """Raise `message` on `field` when both dates (or numbers) are given and `end` is before `start`.
+@dataclass(frozen=True)
+class DateOrder:
+    """The rule that the date `end` is not before (strict: is after) the date `start` of a record.
 
-    Models call it from clean() so the form shows the error next to the field; a CheckConstraint
-    with the same message keeps bad rows out of the database whatever writes them."""
-    if start is not None and end is not None and end < start:
-        raise ValidationError({field: message})
+    Declared once per model and used twice: `constraint()` in Meta.constraints keeps bad rows out of
+    the database whatever writes them, `check(record)` in clean() shows the same message next to
+    the `end` field. A missing date satisfies the rule."""
+
+    start: str
+    end: str
+    name: str  # the constraint's name in the database
+    message: StrOrPromise
+    strict: bool = False
+
+    def constraint(self) -> models.CheckConstraint:
+        later = {f"{self.end}__{'gt' if self.strict else 'gte'}": models.F(self.start)}
+        return models.CheckConstraint(
+            condition=models.Q(**{f"{self.end}__isnull": True})
+            | models.Q(**{f"{self.start}__isnull": True})
+            | models.Q(**later),
+            name=self.name,
+            violation_error_message=self.message,
+        )
+
+    def check(self, record: models.Model) -> None:
+        start, end = getattr(record, self.start), getattr(record, self.end)
+        if start is not None and end is not None and (end <= start if self.strict else end < start):
+            raise ValidationError({self.end: self.message})

@@ -8,11 +8,11 @@ from registry.importing.models import PendingImport  # noqa: E402
 from .access import StaffScope
 from .audit import AuditEvent
 from .base import NaturalKeyManager, RegistryModel
+from .choices import Level
 from .commissioners import (
     Commissioner,
     CommissionerAssessment,
     CommissionerTeam,
-    Level,
     ServiceRecord,
     Workstation,
     WorkstationMember,

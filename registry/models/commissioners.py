@@ -6,21 +6,23 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from registry.validators import check_order
+from registry.validators import DateOrder
 
 from .base import CitedModel, RegistryModel
+from .choices import Level
 from .lookups import Division
 from .organizations import Organization
 from .talents import Talent
 
-
-class Level(models.TextChoices):
-    """Level of a recognition or filing, shared by workstations, agencies and platforms."""
-
-    NATIONAL = "national", _("national")
-    REGION = "region", _("autonomous region")
-    CITY = "city", _("city")
-    DISTRICT = "district", _("district")
+MEMBER_DATES = DateOrder(
+    "joined_on", "left_on", "registry_workstation_member_dates", _("“Left on” must not be before “joined on”.")
+)
+COMMISSIONER_TERM = DateOrder(
+    "term_start", "term_end", "registry_commissioner_term", _("The term must not end before it starts.")
+)
+SERVICE_DATES = DateOrder(
+    "started_on", "ended_on", "registry_service_record_dates", _("The end must not be before the start.")
+)
 
 
 class Workstation(CitedModel):
@@ -84,17 +86,11 @@ class WorkstationMember(RegistryModel):
                 name="registry_workstation_member_unique",
                 violation_error_message=_("This person is already a member of this workstation."),
             ),
-            models.CheckConstraint(
-                condition=models.Q(left_on__isnull=True)
-                | models.Q(joined_on__isnull=True)
-                | models.Q(left_on__gte=models.F("joined_on")),
-                name="registry_workstation_member_dates",
-                violation_error_message=_("“Left on” must not be before “joined on”."),
-            ),
+            MEMBER_DATES.constraint(),
         ]
 
     def clean(self):
-        check_order(self.joined_on, self.left_on, "left_on", _("“Left on” must not be before “joined on”."))
+        MEMBER_DATES.check(self)
 
     def __str__(self):
         return f"{self.workstation} · {self.talent}"
@@ -195,17 +191,11 @@ class Commissioner(CitedModel):
                     "A commissioner is either a person or a legal-person unit, not both or neither."
                 ),
             ),
-            models.CheckConstraint(
-                condition=models.Q(term_end__isnull=True)
-                | models.Q(term_start__isnull=True)
-                | models.Q(term_end__gte=models.F("term_start")),
-                name="registry_commissioner_term",
-                violation_error_message=_("The term must not end before it starts."),
-            ),
+            COMMISSIONER_TERM.constraint(),
         ]
 
     def clean(self):
-        check_order(self.term_start, self.term_end, "term_end", _("The term must not end before it starts."))
+        COMMISSIONER_TERM.check(self)
         if self.kind == self.Kind.LEGAL_PERSON and not self.organization_id:
             raise ValidationError({"organization": _("A legal-person commissioner needs a legal-person unit.")})
         if self.kind != self.Kind.LEGAL_PERSON and self.organization_id:
@@ -326,17 +316,11 @@ class ServiceRecord(CitedModel):
                 name="registry_service_record_has_provider",
                 violation_error_message=_("A service record needs a commissioner, a workstation or a team."),
             ),
-            models.CheckConstraint(
-                condition=models.Q(ended_on__isnull=True)
-                | models.Q(started_on__isnull=True)
-                | models.Q(ended_on__gte=models.F("started_on")),
-                name="registry_service_record_dates",
-                violation_error_message=_("The end must not be before the start."),
-            ),
+            SERVICE_DATES.constraint(),
         ]
 
     def clean(self):
-        check_order(self.started_on, self.ended_on, "ended_on", _("The end must not be before the start."))
+        SERVICE_DATES.check(self)
 
     def __str__(self):
         return self.title

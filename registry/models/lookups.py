@@ -3,7 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from registry.validators import check_order, validate_division_code
+from registry.validators import DateOrder, validate_division_code
 
 from .base import RegistryModel
 
@@ -63,6 +63,14 @@ class DevelopmentZone(Lookup):
         verbose_name_plural = _("development zones")
 
 
+CLUSTER_VALIDITY = DateOrder(
+    "valid_from",
+    "valid_until",
+    "registry_industry_cluster_validity",
+    _("“Valid until” must not be before “valid from”."),
+)
+
+
 class IndustryCluster(Lookup):
     """One of the city's industry clusters; the wording changes, so entries have a validity period."""
 
@@ -72,20 +80,10 @@ class IndustryCluster(Lookup):
     class Meta(Lookup.Meta):
         verbose_name = _("industry cluster")
         verbose_name_plural = _("industry clusters")
-        constraints = [
-            models.CheckConstraint(
-                condition=models.Q(valid_until__isnull=True)
-                | models.Q(valid_from__isnull=True)
-                | models.Q(valid_until__gte=models.F("valid_from")),
-                name="registry_industry_cluster_validity",
-                violation_error_message=_("“Valid until” must not be before “valid from”."),
-            )
-        ]
+        constraints = [CLUSTER_VALIDITY.constraint()]
 
     def clean(self):
-        check_order(
-            self.valid_from, self.valid_until, "valid_until", _("“Valid until” must not be before “valid from”.")
-        )
+        CLUSTER_VALIDITY.check(self)
 
 
 class TalentTier(Lookup):

@@ -2,11 +2,10 @@
 
 import datetime
 
-from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from registry.validators import validate_credit_code
+from registry.validators import DateOrder, validate_credit_code
 
 from .base import CitedModel, RegistryModel
 from .lookups import DevelopmentZone, Division, IndustryCluster, QualificationKind
@@ -72,6 +71,15 @@ class OrganizationAlias(RegistryModel):
         return self.name
 
 
+QUALIFICATION_VALIDITY = DateOrder(
+    "issued_on",
+    "valid_until",
+    "registry_qualification_valid_after_issue",
+    _("“Valid until” must be after “issued on”."),
+    strict=True,
+)
+
+
 class Qualification(CitedModel):
     """An enterprise qualification held for a period: 高新技术企业, 科技型中小企业, 科技领军企业, ..."""
 
@@ -101,20 +109,13 @@ class Qualification(CitedModel):
                 name="registry_qualification_unique_number",
                 violation_error_message=_("This organization already has this qualification with this number."),
             ),
-            models.CheckConstraint(
-                condition=models.Q(valid_until__isnull=True)
-                | models.Q(issued_on__isnull=True)
-                | models.Q(valid_until__gt=models.F("issued_on")),
-                name="registry_qualification_valid_after_issue",
-                violation_error_message=_("“Valid until” must be after “issued on”."),
-            ),
+            QUALIFICATION_VALIDITY.constraint(),
         ]
 
     def clean(self):
         if self.issued_on and not self.valid_until and self.kind_id and self.kind.validity_years:
             self.valid_until = add_years(self.issued_on, self.kind.validity_years)
-        if self.issued_on and self.valid_until and self.valid_until <= self.issued_on:
-            raise ValidationError({"valid_until": _("“Valid until” must be after “issued on”.")})
+        QUALIFICATION_VALIDITY.check(self)
 
     def __str__(self):
         return f"{self.organization} · {self.kind}"

@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .base import CitedModel, RegistryModel
-from .commissioners import Level
+from .choices import Level
 from .organizations import Organization
 from .talents import Talent
 

@@ -7,10 +7,10 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from registry.validators import check_order
+from registry.validators import DateOrder
 
 from .base import CitedModel
-from .commissioners import Level
+from .choices import Level
 from .lookups import ContractType
 from .organizations import Organization
 from .talents import Talent
@@ -148,6 +148,14 @@ class TechnologyBroker(CitedModel):
         return str(self.talent)
 
 
+CONTRACT_REGISTRATION = DateOrder(
+    "signed_on",
+    "registered_on",
+    "registry_contract_registered_after_signing",
+    _("A contract cannot be registered before it is signed."),
+)
+
+
 class TechContract(CitedModel):
     """A technology contract (技术合同), registered with a registrar."""
 
@@ -189,22 +197,11 @@ class TechContract(CitedModel):
                 name="registry_transaction_amount_not_negative",
                 violation_error_message=_("The technology transaction amount must not be negative."),
             ),
-            models.CheckConstraint(
-                condition=models.Q(registered_on__isnull=True)
-                | models.Q(signed_on__isnull=True)
-                | models.Q(registered_on__gte=models.F("signed_on")),
-                name="registry_contract_registered_after_signing",
-                violation_error_message=_("A contract cannot be registered before it is signed."),
-            ),
+            CONTRACT_REGISTRATION.constraint(),
         ]
 
     def clean(self):
-        check_order(
-            self.signed_on,
-            self.registered_on,
-            "registered_on",
-            _("A contract cannot be registered before it is signed."),
-        )
+        CONTRACT_REGISTRATION.check(self)
         if (
             self.contract_amount is not None
             and self.transaction_amount is not None
