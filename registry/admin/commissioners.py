@@ -12,7 +12,8 @@ from registry.models import (
     WorkstationMember,
 )
 
-from .common import SOURCES_FIELDSET, DomainAdmin, DomainInline, count_column, count_of, warn_about_academicians
+from .base import RegistryAdmin
+from .common import SOURCES_FIELDSET, DomainInline, count_column, count_of, warn_about_academicians
 
 # What __str__ of a commissioner follows: the person or the legal-person unit.
 COMMISSIONER_JOINS = ("commissioner__talent", "commissioner__organization")
@@ -25,7 +26,7 @@ class WorkstationMemberInline(DomainInline):
 
 
 @admin.register(Workstation)
-class WorkstationAdmin(DomainAdmin):
+class WorkstationAdmin(RegistryAdmin):
     list_display = (
         "name",
         "kind",
@@ -54,7 +55,7 @@ class WorkstationAdmin(DomainAdmin):
 
 
 @admin.register(WorkstationMember)
-class WorkstationMemberAdmin(DomainAdmin):
+class WorkstationMemberAdmin(RegistryAdmin):
     list_display = ("workstation", "talent", "role", "joined_on", "left_on")
     list_filter = ("role", "workstation__kind")
     search_fields = ("workstation__name", "talent__name")
@@ -69,7 +70,7 @@ class WorkstationMemberAdmin(DomainAdmin):
 
 
 @admin.register(CommissionerTeam)
-class CommissionerTeamAdmin(DomainAdmin):
+class CommissionerTeamAdmin(RegistryAdmin):
     list_display = (
         "name",
         "leader",
@@ -98,7 +99,7 @@ class CommissionerAssessmentInline(DomainInline):
 
 
 @admin.register(Commissioner)
-class CommissionerAdmin(DomainAdmin):
+class CommissionerAdmin(RegistryAdmin):
     list_display = (
         "__str__",
         "kind",
@@ -146,7 +147,7 @@ class CommissionerAdmin(DomainAdmin):
 
 
 @admin.register(CommissionerAssessment)
-class CommissionerAssessmentAdmin(DomainAdmin):
+class CommissionerAssessmentAdmin(RegistryAdmin):
     list_display = ("commissioner", "year", "grade", "comment")
     list_filter = ("year", "grade", "commissioner__kind")
     search_fields = ("commissioner__talent__name", "commissioner__organization__name", "comment")
@@ -156,7 +157,7 @@ class CommissionerAssessmentAdmin(DomainAdmin):
 
 
 @admin.register(ServiceRecord)
-class ServiceRecordAdmin(DomainAdmin):
+class ServiceRecordAdmin(RegistryAdmin):
     list_display = (
         "title",
         "kind",

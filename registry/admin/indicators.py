@@ -5,11 +5,12 @@ from django.utils.translation import gettext_lazy as _
 
 from registry.models import Indicator
 
-from .common import SOURCES_FIELDSET, DomainAdmin
+from .base import RegistryAdmin
+from .common import SOURCES_FIELDSET
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(DomainAdmin):
+class IndicatorAdmin(RegistryAdmin):
     list_display = ("subject", "metric", "qualifier", "value", "unit", "as_of_year", "scope", "source", "computed_as")
     list_filter = ("as_of_year", "qualifier", "computed_as", "source__publication")
     search_fields = ("subject", "metric", "scope", "computed_as", "source__key", "source__title")

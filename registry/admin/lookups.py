@@ -14,12 +14,12 @@ from registry.models import (
     TalentTier,
 )
 
-from .common import DomainAdmin
+from .base import RegistryAdmin
 
 ENTRY_FIELDS = ("name", "description", ("sort_order", "is_active"))
 
 
-class LookupAdmin(DomainAdmin):
+class LookupAdmin(RegistryAdmin):
     list_display: tuple[str, ...] = ("name", "sort_order", "is_active")
     list_filter: ClassVar[tuple[str, ...]] = ("is_active",)
     search_fields: ClassVar[tuple[str, ...]] = ("name", "description")

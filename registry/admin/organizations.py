@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from registry.models import Organization, OrganizationAlias, Qualification
 
-from .common import SOURCES_FIELDSET, DomainAdmin, DomainInline, count_column, count_of
+from .base import RegistryAdmin
+from .common import SOURCES_FIELDSET, DomainInline, count_column, count_of
 
 VALID_UNTIL_HELP = _(
     "Leave “valid until” empty to fill it in from the issue date and the kind's validity "
@@ -25,7 +26,7 @@ class QualificationInline(DomainInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(DomainAdmin):
+class OrganizationAdmin(RegistryAdmin):
     list_display = (
         "name",
         "kind",
@@ -49,7 +50,7 @@ class OrganizationAdmin(DomainAdmin):
 
 
 @admin.register(OrganizationAlias)
-class OrganizationAliasAdmin(DomainAdmin):
+class OrganizationAliasAdmin(RegistryAdmin):
     list_display = ("name", "organization", "note")
     search_fields = ("name", "organization__name", "note")
     list_select_related = ("organization",)
@@ -58,7 +59,7 @@ class OrganizationAliasAdmin(DomainAdmin):
 
 
 @admin.register(Qualification)
-class QualificationAdmin(DomainAdmin):
+class QualificationAdmin(RegistryAdmin):
     list_display = ("organization", "kind", "number", "issued_on", "valid_until", "status")
     list_filter = ("kind", "status", "organization__division")
     search_fields = ("organization__name", "organization__aliases__name", "organization__credit_code", "number")

@@ -7,7 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from registry.models import Platform, PlatformExpert, PlatformMember
 
-from .common import SOURCES_FIELDSET, DomainAdmin, DomainInline, count_column, count_of
+from .base import RegistryAdmin
+from .common import SOURCES_FIELDSET, DomainInline, count_column, count_of
 
 
 class PlatformMemberInline(DomainInline):
@@ -23,7 +24,7 @@ class PlatformExpertInline(DomainInline):
 
 
 @admin.register(Platform)
-class PlatformAdmin(DomainAdmin):
+class PlatformAdmin(RegistryAdmin):
     list_display = (
         "name",
         "kind",
@@ -61,7 +62,7 @@ class PlatformAdmin(DomainAdmin):
 
 
 @admin.register(PlatformMember)
-class PlatformMemberAdmin(DomainAdmin):
+class PlatformMemberAdmin(RegistryAdmin):
     list_display = ("platform", "organization", "role")
     list_filter = ("role", "platform__kind")
     search_fields = ("platform__name", "organization__name", "organization__aliases__name")
@@ -71,7 +72,7 @@ class PlatformMemberAdmin(DomainAdmin):
 
 
 @admin.register(PlatformExpert)
-class PlatformExpertAdmin(DomainAdmin):
+class PlatformExpertAdmin(RegistryAdmin):
     list_display = ("platform", "talent", "role", "is_flexible")
     list_filter = ("role", "is_flexible", "platform__kind")
     search_fields = ("platform__name", "talent__name")

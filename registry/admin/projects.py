@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from registry.models import Project, ProjectPartner, ProjectTarget
 
-from .common import SOURCES_FIELDSET, DomainAdmin, DomainInline, count_column, count_of
+from .base import RegistryAdmin
+from .common import SOURCES_FIELDSET, DomainInline, count_column, count_of
 
 
 class ProjectPartnerInline(DomainInline):
@@ -20,7 +21,7 @@ class ProjectTargetInline(DomainInline):
 
 
 @admin.register(Project)
-class ProjectAdmin(DomainAdmin):
+class ProjectAdmin(RegistryAdmin):
     list_display = (
         "title",
         "kind",
@@ -53,7 +54,7 @@ class ProjectAdmin(DomainAdmin):
 
 
 @admin.register(ProjectPartner)
-class ProjectPartnerAdmin(DomainAdmin):
+class ProjectPartnerAdmin(RegistryAdmin):
     list_display = ("project", "role", "organization", "talent")
     list_filter = ("role", "project__kind")
     search_fields = ("project__title", "organization__name", "talent__name")
@@ -63,7 +64,7 @@ class ProjectPartnerAdmin(DomainAdmin):
 
 
 @admin.register(ProjectTarget)
-class ProjectTargetAdmin(DomainAdmin):
+class ProjectTargetAdmin(RegistryAdmin):
     list_display = ("project", "kind", "metric", "qualifier", "value", "unit")
     list_filter = ("kind", "project__kind")
     search_fields = ("project__title", "metric")

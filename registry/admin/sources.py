@@ -6,7 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from registry.models import Citation, Source
 
-from .common import DomainAdmin, DomainInline, count_column, count_of
+from .base import RegistryAdmin
+from .common import DomainInline, count_column, count_of
 
 
 class CitationInline(DomainInline):
@@ -15,7 +16,7 @@ class CitationInline(DomainInline):
 
 
 @admin.register(Source)
-class SourceAdmin(DomainAdmin):
+class SourceAdmin(RegistryAdmin):
     list_display = (
         "key",
         "title",
@@ -38,7 +39,7 @@ class SourceAdmin(DomainAdmin):
 
 
 @admin.register(Citation)
-class CitationAdmin(DomainAdmin):
+class CitationAdmin(RegistryAdmin):
     list_display = ("excerpt", "source", "location")
     list_filter = ("source__publication",)
     search_fields = ("excerpt", "location", "source__key", "source__title")

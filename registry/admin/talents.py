@@ -7,7 +7,8 @@ from registry.access import hidden_fields
 from registry.models import Talent
 from registry.rules import academicians_over_limit, active_academician_workstations
 
-from .common import SOURCES_FIELDSET, DomainAdmin, count_column, warn_about_academicians
+from .base import RegistryAdmin
+from .common import SOURCES_FIELDSET, count_column, warn_about_academicians
 
 
 class AcademicianRuleFilter(admin.SimpleListFilter):
@@ -24,7 +25,7 @@ class AcademicianRuleFilter(admin.SimpleListFilter):
 
 
 @admin.register(Talent)
-class TalentAdmin(DomainAdmin):
+class TalentAdmin(RegistryAdmin):
     list_display = (
         "name",
         "gender",

@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from registry.models import Policy, Subsidy, TechContract, TechnologyBroker, TrainingBase, TransferAgency
 
-from .common import SOURCES_FIELDSET, DomainAdmin, count_column, count_of
+from .base import RegistryAdmin
+from .common import SOURCES_FIELDSET, count_column, count_of
 
 ORGANIZATION_SEARCH = ("organization__name", "organization__aliases__name", "organization__credit_code")
 
@@ -16,7 +17,7 @@ def names(related) -> str:
 
 
 @admin.register(Policy)
-class PolicyAdmin(DomainAdmin):
+class PolicyAdmin(RegistryAdmin):
     list_display = ("title", "kind", "document_number", "issuer", "issued_on", "max_funding")
     list_filter = ("kind", "issuer__kind")
     search_fields = ("title", "document_number", "issuer__name", "summary")
@@ -30,7 +31,7 @@ class PolicyAdmin(DomainAdmin):
     )
 
 
-class RecognitionAdmin(DomainAdmin):
+class RecognitionAdmin(RegistryAdmin):
     """An organization recognised at a level on a date (agencies, training bases)."""
 
     list_display = ("organization", "level", "recognised_on", count_column("broker_count", _("brokers")))
@@ -53,7 +54,7 @@ class TrainingBaseAdmin(RecognitionAdmin):
 
 
 @admin.register(TechnologyBroker)
-class TechnologyBrokerAdmin(DomainAdmin):
+class TechnologyBrokerAdmin(RegistryAdmin):
     list_display = (
         "talent",
         "level",
@@ -81,7 +82,7 @@ class TechnologyBrokerAdmin(DomainAdmin):
 
 
 @admin.register(TechContract)
-class TechContractAdmin(DomainAdmin):
+class TechContractAdmin(RegistryAdmin):
     list_display = (
         "title",
         "registration_number",
@@ -120,7 +121,7 @@ class TechContractAdmin(DomainAdmin):
 
 
 @admin.register(Subsidy)
-class SubsidyAdmin(DomainAdmin):
+class SubsidyAdmin(RegistryAdmin):
     list_display = ("title", "kind", "recipient", "policy", "year", "amount")
     list_filter = ("kind", "year")
     search_fields = ("title", "talent__name", "organization__name", "organization__credit_code", "policy__title")
