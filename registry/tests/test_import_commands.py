@@ -4,7 +4,7 @@ import io
 import tempfile
 from pathlib import Path
 
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import TestCase
 from openpyxl import load_workbook
 
@@ -19,13 +19,13 @@ class CommandTests(TestCase):
         Organization.objects.create(name="内蒙古大学")
 
     def run_command(self, *args):
+        """(exit status, output): a CommandError's status and message, as manage.py would end."""
         out = io.StringIO()
         try:
             call_command(*args, stdout=out, stderr=out)
-            code: int | str | None = 0
-        except SystemExit as exit:
-            code = exit.code
-        return code, out.getvalue()
+        except CommandError as error:
+            return error.returncode, out.getvalue() + str(error)
+        return 0, out.getvalue()
 
     def write(self, name, data):
         path = self.folder / name
@@ -66,6 +66,16 @@ class CommandTests(TestCase):
                 self.assertEqual(code, 2)
         code, out = self.run_command("import_records", "talent", str(self.folder / "missing.csv"))
         self.assertEqual(code, 2)
+
+    def test_an_unknown_user_name_is_a_message_not_a_traceback(self):
+        path = self.write("t.csv", csv_text([["姓名"], ["张三"]]).encode())
+        for command in (("import_records", "talent", path), ("export_records", "talent", str(self.folder / "o.csv"))):
+            with self.subTest(command=command[0]):
+                code, out = self.run_command(*command, "--user", "nobody")
+                self.assertEqual(code, 1)
+                self.assertIn("nobody", out)
+        self.assertFalse(Talent.objects.exists())
+        self.assertFalse(AuditEvent.objects.exists())
 
     def test_export_records(self):
         Talent.objects.create(name="张三")

@@ -2,12 +2,11 @@
 
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from registry.importing import service
 
-from .import_records import registry_model
+from .import_records import command_user, registry_model
 
 
 class Command(BaseCommand):
@@ -23,7 +22,7 @@ class Command(BaseCommand):
         path = Path(options["file"])
         if path.suffix.lower() not in (".xlsx", ".csv"):
             raise CommandError("the file must end in .xlsx or .csv")
-        user = get_user_model().objects.get(username=options["user"]) if options["user"] else None
-        data = service.export(model.objects.all(), user or service.CommandUser(), path.suffix[1:].lower(), path.name)
+        user = command_user(options["user"])
+        data = service.export(model.objects.all(), user, path.suffix[1:].lower(), path.name)
         path.write_bytes(data)
         self.stdout.write(f"{path}: {len(data)} bytes")

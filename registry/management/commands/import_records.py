@@ -1,24 +1,38 @@
 """Import a spreadsheet into one registry model, exactly as the admin's import does.
 
-Exit status: 0 imported (or nothing to change), 1 rows rejected (nothing written), 2 unusable file.
+Exit status: 0 imported (or nothing to change), 1 rows rejected (nothing written), 2 unusable file;
+problems end in a CommandError (a message, no traceback) with that status.
 """
 
 import sys
 from pathlib import Path
+from typing import Any
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from registry.importing import reading, service
 
 
-def registry_model(name: str):
+def registry_model(name: str) -> Any:
     try:
         return apps.get_model("registry", name)
     except LookupError:
         raise CommandError(f"unknown model: {name}") from None
+
+
+def command_user(username: str | None) -> Any:
+    """The user named with --user, or the (unscoped) operator at the command line."""
+    if not username:
+        return service.CommandUser()
+    User = get_user_model()
+    try:
+        return User.objects.get(username=username)
+    except User.DoesNotExist:
+        raise CommandError(_("No user named “%(name)s”.") % {"name": username}) from None
 
 
 class ProgressBar:
@@ -51,7 +65,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         translation.activate("zh-hans")
         model = registry_model(options["model"])
-        user = get_user_model().objects.get(username=options["user"]) if options["user"] else service.CommandUser()
+        user = command_user(options["user"])
         path = Path(options["file"])
         try:
             data = path.read_bytes()
@@ -59,15 +73,14 @@ class Command(BaseCommand):
                 model, data, path.name, user, options["create_missing"], ProgressBar(sys.stderr)
             )
         except (OSError, reading.UnusableFile) as error:
-            self.stderr.write(str(error))
-            sys.exit(2)
+            raise CommandError(str(error), returncode=2) from error
         self.stdout.write(service.summary(plan))
         if plan.errors:
             for problem in plan.errors[:50]:
                 self.stdout.write(str(problem))
             if options["errors"]:
                 Path(options["errors"]).write_bytes(service.error_report(model, plan, header, rows, user))
-            sys.exit(1)
+            raise CommandError(_("Rows were rejected; nothing was imported."), returncode=1)
         if options["dry_run"] or not plan.has_changes:
             return
         result = service.apply_plan(plan, user, path.name)
