@@ -1,7 +1,7 @@
 """Writing spreadsheets: exports, import templates and error workbooks.
 
 Exports stream rows from one query per table (related names and many-to-many links are fetched in
-one query each, however many rows) into XlsxWriter in constant-memory mode, or into a CSV with a BOM
+one query each, however many rows) into the streaming writer of xlsx.py, or into a CSV with a BOM
 so Excel shows Chinese. Text cells that start with a formula trigger are escaped; numbers and dates
 stay native cells. Templates and error workbooks are small and styled, so they use openpyxl.
 """
