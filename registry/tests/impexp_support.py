@@ -3,13 +3,14 @@
 import io
 
 from django.contrib import admin
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.urls import path
 from openpyxl import Workbook
 
 from registry.admin.base import RegistryAdmin
 from registry.models import CommissionerTeam, Organization, Talent
+
+from .support import make_user
 
 site = admin.AdminSite(name="admin")
 for registered in (Talent, Organization, CommissionerTeam):
@@ -27,14 +28,6 @@ urlpatterns = [path("admin/", site.urls)]
 TALENT_HEADER = ["姓名", "性别", "证件号码", "工作单位", "人才类别", "已退休", "引进日期", "电话"]
 
 
-def id_number(birth="19800105", area="150102", sequence="001"):
-    """A valid resident identity number (GB 11643 MOD 11-2 check digit)."""
-    body = area + birth + sequence
-    weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-    check = "10X98765432"[sum(int(d) * w for d, w in zip(body, weights)) % 11]
-    return body + check
-
-
 def xlsx(rows) -> bytes:
     workbook = Workbook()
     for row in rows:
@@ -49,10 +42,8 @@ def csv_text(rows) -> str:
 
 
 def staff(username="clerk", permissions=(), superuser=False):
-    user = get_user_model().objects.create_user(username, is_staff=True, is_superuser=superuser)
-    for codename in permissions:
-        user.user_permissions.add(Permission.objects.get(codename=codename, content_type__app_label="registry"))
-    return get_user_model().objects.get(pk=user.pk)
+    """A staff user without a role or password, with these registry permissions (older helper name)."""
+    return make_user(username=username, permissions=permissions, superuser=superuser, password=None)
 
 
 def ensure_permissions():

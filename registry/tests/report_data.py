@@ -6,8 +6,6 @@ from decimal import Decimal
 from django.apps import apps
 from django.contrib import admin
 from django.contrib.admin import ModelAdmin
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
 from django.test import RequestFactory
 from django.urls import reverse
 
@@ -25,15 +23,15 @@ from registry.models import (
     TechContract,
 )
 
+from .support import make_user
+
 
 def superuser():
-    return get_user_model().objects.create_superuser("boss", "boss@example.org", None)
+    return make_user(username="boss", email="boss@example.org", superuser=True, password=None)
 
 
 def staff_with(*codenames):
-    user = get_user_model().objects.create_user("clerk", "clerk@example.org", None, is_staff=True)
-    user.user_permissions.set(Permission.objects.filter(content_type__app_label="registry", codename__in=codenames))
-    return get_user_model().objects.get(pk=user.pk)
+    return make_user(username="clerk", email="clerk@example.org", permissions=codenames, password=None)
 
 
 def organization(name, division_code=None, zone=None, cluster=None, **fields):

@@ -9,7 +9,7 @@ from registry.models import Organization, OrganizationAlias
 from registry.models.base import resolve_path
 
 from .admin_pages import admin_url, log_in_superuser
-from .test_admin_changelists import RecordMaker, registry_models
+from .support import RecordFactory, record_models
 
 
 def editable_fields(model) -> set[str]:
@@ -23,8 +23,8 @@ class AdminPageTests(TestCase):
         log_in_superuser(self.client)
 
     def test_every_page_of_every_model_opens(self):
-        maker = RecordMaker()
-        for model in registry_models():
+        maker = RecordFactory()
+        for model in record_models():
             record = maker.make(model)
             for view, args in [
                 ("changelist", ()),
@@ -42,7 +42,7 @@ class AdminPageTests(TestCase):
                 self.assertEqual(response.status_code, 200)
 
     def test_forms_offer_every_field(self):
-        for model in registry_models():
+        for model in record_models():
             with self.subTest(model=model.__name__):
                 response = self.client.get(admin_url(model, "add"))
                 self.assertEqual(set(response.context["adminform"].form.fields), editable_fields(model))
@@ -59,7 +59,7 @@ class AdminPageTests(TestCase):
                 self.assertEqual(list(response.context["cl"].result_list), [organization])
 
     def test_every_list_can_be_searched_and_all_but_aliases_filtered(self):
-        for model in registry_models():
+        for model in record_models():
             model_admin = admin.site._registry[model]
             with self.subTest(model=model.__name__):
                 self.assertTrue(model_admin.search_fields)
@@ -74,8 +74,8 @@ class AutocompleteTests(TestCase):
         log_in_superuser(self.client)
 
     def test_every_autocomplete_field_answers(self):
-        maker = RecordMaker()
-        for model in registry_models():
+        maker = RecordFactory()
+        for model in record_models():
             model_admin = admin.site._registry[model]
             editors = [(model, model_admin.autocomplete_fields)]
             editors += [(inline.model, inline.autocomplete_fields) for inline in model_admin.inlines]
@@ -88,7 +88,7 @@ class AutocompleteTests(TestCase):
                             "/" + settings.ADMIN_URL + "autocomplete/",
                             {
                                 "app_label": "registry",
-                                "model_name": edited._meta.model_name,
+                                "model_name": edited._meta.model_name or "",
                                 "field_name": name,
                                 "term": searchable_value(record),
                             },

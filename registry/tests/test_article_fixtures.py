@@ -37,6 +37,8 @@ from registry.models import (
 )
 from registry.models.base import CitedModel
 
+from .support import record_models
+
 REPO = Path(settings.BASE_DIR)
 FIXTURE = REPO / "fixtures" / "articles.json"
 # ../shared/seeds next to the repository; one level further up for a git worktree under wt/.
@@ -79,7 +81,8 @@ def seeds_dir() -> Path | None:
     return next((path for path in SEED_DIRS if path.is_dir()), None)
 
 
-def registry_models():
+def registry_tables():
+    """Every table of the registry's models: records, history, audit, scopes (what a load may touch)."""
     return [
         model
         for model in apps.get_app_config("registry").get_models()
@@ -88,11 +91,11 @@ def registry_models():
 
 
 def cited_models():
-    return [model for model in registry_models() if issubclass(model, CitedModel)]
+    return [model for model in record_models() if issubclass(model, CitedModel)]
 
 
 def record_counts() -> dict[str, int]:
-    counts = {model.__name__: model.objects.count() for model in registry_models()}
+    counts = {model.__name__: model._default_manager.count() for model in registry_tables()}
     for model in cited_models():
         counts[model.__name__ + ".citations"] = model.citations.through.objects.count()
     return counts

@@ -11,7 +11,8 @@ from openpyxl import load_workbook
 from registry.importing import service, writing
 from registry.models import AuditEvent, Organization, Talent
 
-from .impexp_support import ensure_permissions, id_number, staff
+from .impexp_support import ensure_permissions, staff
+from .support import id_number
 
 
 class ExportCase(TestCase):

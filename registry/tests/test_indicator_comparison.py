@@ -1,6 +1,5 @@
 """Reported vs registered: each indicator next to the count of the records the registry holds."""
 
-import unittest
 from decimal import Decimal
 from pathlib import Path
 
@@ -198,7 +197,6 @@ class IndicatorComparisonTest(TestCase):
         self.assertContains(response, "?kind__exact=enterprise")
 
 
-@unittest.skipUnless(ARTICLES.exists(), "fixtures/articles.json is not in this branch")
 class ArticleIndicatorsTest(TestCase):
     """With the article fixtures loaded, the comparison counts exactly the records of each kind."""
 
