@@ -41,7 +41,7 @@ def plain_value(field: Any, n: int) -> Any:
     if isinstance(field, models.IntegerField):
         return 2000 + n
     text = f"{field.name}-{n}"
-    return text if len(text) <= field.max_length else str(n)
+    return text if field.max_length is None or len(text) <= field.max_length else str(n)
 
 
 def needs_value(field: Any) -> bool:
