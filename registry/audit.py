@@ -1,4 +1,4 @@
-"""The audit log: one function writes every AuditEvent (logins, imports, exports, report downloads).
+"""The audit log: one function writes every AuditEvent (logins, imports, exports, report downloads, API calls).
 
 What the columns mean, for every kind of event:
 
@@ -7,8 +7,9 @@ What the columns mean, for every kind of event:
 - `ip_address` is the client's address as django-axes resolved it, else the request's REMOTE_ADDR
   (behind a trusted proxy, registry.middleware has already put the forwarded address there); empty
   outside a web request.
-- `model` names what was imported or exported: a model's label in lower case ("registry.talent"),
-  or "report:<slug>" for a downloaded report table ("report:by-district"); empty for logins.
+- `model` names what was imported, exported or read: a model's label in lower case ("registry.talent"),
+  "report:<slug>" for a downloaded report table ("report:by-district"), the endpoint's kind for an
+  API call that reads no model ("dashboard"); empty for logins.
 """
 
 from __future__ import annotations

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import logging
 
+from django.db import models
+
+from registry import audit
 from registry.models import AuditEvent
-from registry.signals import record_event
 
 from .keys import ApiClient
 
@@ -30,20 +32,21 @@ def call_detail(request, status_code: int) -> str:
     return f"{request.method} {request.path} {params}{cursor} → {status_code}".replace("  ", " ")[:DETAIL_LENGTH]
 
 
-def record_call(request, status_code: int, model_label: str = "", rows: int | None = None) -> None:
+def record_call(request, status_code: int, model: type[models.Model] | str = "", rows: int | None = None) -> None:
+    """One audit event for the call; `model` is the resource's model, or the kind for other endpoints."""
     user = request.user
     if not user.is_authenticated:
         logger.warning("API call refused without a known caller: %s %s → %s", request.method, request.path, status_code)
         return
     detail = call_detail(request, status_code)
     if isinstance(user, ApiClient):
-        record_event(
+        audit.record(
             AuditEvent.Kind.API,
             request,
             username=user.get_username(),
-            model=model_label,
+            model=model,
             rows=rows,
             detail=f"{user.key.name}: {detail}",
         )
     else:
-        record_event(AuditEvent.Kind.API, request, user, model=model_label, rows=rows, detail=detail)
+        audit.record(AuditEvent.Kind.API, request, user, model=model, rows=rows, detail=detail)

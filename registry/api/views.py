@@ -62,7 +62,7 @@ class ApiViewMixin(ViewBase):
         if response.status_code >= 400 and isinstance(response, Response):
             response.accepted_renderer = JSONRenderer()
             response.accepted_media_type = JSONRenderer.media_type
-        model = self.resource.model._meta.label if self.resource else self.kind or ""
+        model = self.resource.model if self.resource else self.kind or ""
         calls.record_call(request, response.status_code, model, getattr(self, "rows_returned", None))
         return response
 

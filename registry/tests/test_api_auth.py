@@ -135,7 +135,7 @@ class CallAuditTests(ApiTestCase):
         event = AuditEvent.objects.get(kind=AuditEvent.Kind.API)
         self.assertEqual(event.username, f"API:{key.prefix}")
         self.assertIsNone(event.user)
-        self.assertEqual((event.model, event.rows), ("registry.Talent", 1))
+        self.assertEqual((event.model, event.rows), ("registry.talent", 1))
         self.assertIn("GET /api/v1/talents/", event.detail)
         self.assertIn("ordering=-id", event.detail)
         self.assertIn(key.name, event.detail)
