@@ -20,11 +20,11 @@ from registry.models import (
     Workstation,
     WorkstationMember,
 )
-from registry.tests.access_support import valid_id_number
+from registry.tests.support import id_number
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
-ID_NUMBER_A = valid_id_number("15010219800101123")
-ID_NUMBER_B = valid_id_number("15010319750505456")
+ID_NUMBER_A = id_number("19800101", area="150102", sequence="123")
+ID_NUMBER_B = id_number("19750505", area="150103", sequence="456")
 PHONE_A = "13912340000"
 EMAIL_A = "zhang.san@example.org"
 

@@ -9,8 +9,8 @@ from django.utils import timezone
 from registry import roles
 from registry.api.keys import ApiKey, token_digest
 from registry.models import AuditEvent
-from registry.tests.access_support import make_user
 from registry.tests.api_support import ApiTestCase, make_key
+from registry.tests.support import make_user
 
 TALENTS = "/api/v1/talents/"
 
@@ -88,29 +88,29 @@ class KeyAuthenticationTests(ApiTestCase):
 
 class StaffSessionTests(ApiTestCase):
     def test_staff_read_with_their_own_permissions_and_scope(self):
-        clerk = make_user("clerk_a", roles.DATA_ENTRY, divisions=[self.division_a])
+        clerk = make_user(roles.DATA_ENTRY, username="clerk_a", scope=[self.division_a])
         self.client.force_login(clerk)
         self.assertEqual(self.names(TALENTS), {"张三"})
         self.assertEqual(self.api(f"{TALENTS}{self.talent_b.pk}/").status_code, 404)
 
     def test_staff_without_the_view_permission_are_refused(self):
-        self.client.force_login(make_user("nobody"))
+        self.client.force_login(make_user(username="nobody"))
         self.assert_error(self.api(TALENTS), 403, "permission_denied")
 
     def test_accounts_that_are_not_staff_are_refused(self):
-        user = make_user("outsider", roles.REVIEWER)
+        user = make_user(roles.REVIEWER, username="outsider")
         user.is_staff = False
         user.save()
         self.client.force_login(user)
         self.assert_error(self.api(TALENTS), 403, "permission_denied")
 
     def test_session_writes_need_csrf(self):
-        self.client.force_login(make_user("admin", roles.ADMINISTRATOR))
+        self.client.force_login(make_user(roles.ADMINISTRATOR, username="admin"))
         self.client.handler.enforce_csrf_checks = True
         self.assertEqual(self.client.post(TALENTS, {}).status_code, 403)
 
     def test_a_staff_member_may_not_use_another_scope_through_a_key_header(self):
-        clerk = make_user("clerk_a", roles.DATA_ENTRY, divisions=[self.division_a])
+        clerk = make_user(roles.DATA_ENTRY, username="clerk_a", scope=[self.division_a])
         self.client.force_login(clerk)
         self.assert_error(self.api(TALENTS, "skj_forged"), 401, "key_invalid")
 
@@ -152,7 +152,7 @@ class CallAuditTests(ApiTestCase):
         self.assertFalse(AuditEvent.objects.filter(kind=AuditEvent.Kind.API).exists())
 
     def test_staff_calls_name_the_user(self):
-        user = make_user("reader", roles.REVIEWER)
+        user = make_user(roles.REVIEWER, username="reader")
         self.client.force_login(user)
         self.api(f"{TALENTS}{self.talent_a.pk}/")
         event = AuditEvent.objects.get(kind=AuditEvent.Kind.API)

@@ -9,8 +9,8 @@ from django.utils import timezone
 from registry import roles
 from registry.api.keys import ApiKey, token_digest
 from registry.models import AuditEvent
-from registry.tests.access_support import make_user
 from registry.tests.api_support import ApiTestCase, make_key
+from registry.tests.support import make_user
 
 ADD = reverse("admin:registry_apikey_add")
 CHANGELIST = reverse("admin:registry_apikey_changelist")
@@ -31,7 +31,7 @@ def new_key_form(**changes):
 class KeyAdminTests(ApiTestCase):
     def setUp(self):
         super().setUp()
-        self.administrator = make_user("administrator", roles.ADMINISTRATOR)
+        self.administrator = make_user(roles.ADMINISTRATOR, username="administrator")
         self.client.force_login(self.administrator)
 
     def test_a_new_key_is_shown_once_and_stored_as_a_hash(self):
@@ -74,7 +74,7 @@ class KeyAdminTests(ApiTestCase):
         self.assertEqual(response.status_code, 403)
 
     def test_a_creator_cannot_give_personal_data_they_may_not_see(self):
-        manager = make_user("key_manager", roles.REVIEWER)
+        manager = make_user(roles.REVIEWER, username="key_manager")
         manager.user_permissions.set(Permission.objects.filter(codename__endswith="_apikey"))
         self.client.force_login(manager)
         response = self.client.post(ADD, new_key_form(all_districts="on", personal_data="on"))
@@ -83,7 +83,7 @@ class KeyAdminTests(ApiTestCase):
         self.assertContains(response, "您无权查看个人信息")
 
     def test_a_creator_cannot_give_record_kinds_they_may_not_view(self):
-        manager = make_user("key_manager")
+        manager = make_user(username="key_manager")
         manager.user_permissions.set(
             Permission.objects.filter(codename__endswith="_apikey") | Permission.objects.filter(codename="view_talent")
         )
@@ -96,9 +96,9 @@ class KeyAdminTests(ApiTestCase):
 
     def test_only_unscoped_administrators_manage_keys(self):
         for user in (
-            make_user("scoped_admin", roles.ADMINISTRATOR, divisions=[self.division_a]),
-            make_user("clerk", roles.DATA_ENTRY),
-            make_user("reader", roles.REVIEWER, roles.PERSONAL_DATA),
+            make_user(roles.ADMINISTRATOR, username="scoped_admin", scope=[self.division_a]),
+            make_user(roles.DATA_ENTRY, username="clerk"),
+            make_user(roles.REVIEWER, roles.PERSONAL_DATA, username="reader"),
         ):
             self.client.force_login(user)
             self.assertEqual(self.client.get(CHANGELIST).status_code, 403, user)

@@ -9,8 +9,8 @@ from django.core.management import call_command
 
 from registry import roles
 from registry.api.resources import RESOURCES
-from registry.tests.access_support import make_user
 from registry.tests.api_support import ApiTestCase, make_key
+from registry.tests.support import make_user
 
 
 class SchemaTests(ApiTestCase):
@@ -31,7 +31,7 @@ class SchemaTests(ApiTestCase):
         self.assertEqual(self.api("/api/schema/?format=json", token).json()["openapi"][:2], "3.")
 
     def test_docs_load_nothing_from_outside(self):
-        self.client.force_login(make_user("reader", roles.REVIEWER))
+        self.client.force_login(make_user(roles.REVIEWER, username="reader"))
         page = self.api("/api/docs/").content.decode()
         sources = re.findall(r'(?:src|href)="([^"]+)"', page)
         self.assertTrue(sources)

@@ -7,8 +7,8 @@ from django.test import override_settings
 from registry import roles
 from registry.api.keys import ApiKey
 from registry.models import Policy, TechContract
-from registry.tests.access_support import RecordBuilder, make_user
 from registry.tests.api_support import EMAIL_A, ID_NUMBER_A, ID_NUMBER_B, PHONE_A, ApiTestCase, make_key
+from registry.tests.support import RecordFactory, make_user
 
 TALENTS = "/api/v1/talents/"
 
@@ -65,7 +65,7 @@ class DistrictScopeTests(ApiTestCase):
         self.assertEqual([q["number"] for q in organization["qualifications"]], ["GR-A"])
 
     def test_a_contract_of_two_districts_is_read_by_both(self):
-        contract_type = RecordBuilder().get(TechContract._meta.get_field("contract_type").related_model)
+        contract_type = RecordFactory().shared(TechContract._meta.get_field("contract_type").related_model)
         contract = TechContract.objects.create(title="跨区合同", contract_type=contract_type)
         contract.buyers.set([self.org_b])
         contract.sellers.set([self.org_a])
@@ -135,9 +135,9 @@ class PersonalDataTests(ApiTestCase):
         self.assertEqual({name: row[name] for name in self.PERSONAL}, self.PERSONAL)
 
     def test_staff_follow_their_own_permission(self):
-        self.client.force_login(make_user("reader", roles.REVIEWER))
+        self.client.force_login(make_user(roles.REVIEWER, username="reader"))
         self.assertEqual(self.talent()["phone"], "139****0000")
-        self.client.force_login(make_user("trusted", roles.REVIEWER, roles.PERSONAL_DATA))
+        self.client.force_login(make_user(roles.REVIEWER, roles.PERSONAL_DATA, username="trusted"))
         self.assertEqual(self.talent()["phone"], PHONE_A)
 
     def test_personal_values_are_no_search_key_without_the_right(self):
@@ -163,7 +163,7 @@ class PersonalDataTests(ApiTestCase):
 @override_settings(API_THROTTLE_RATE="1000/minute")
 class StaffScopeTests(ApiTestCase):
     def test_a_scoped_clerk_reads_only_their_district_through_every_door(self):
-        self.client.force_login(make_user("clerk_b", roles.DATA_ENTRY, divisions=[self.division_b]))
+        self.client.force_login(make_user(roles.DATA_ENTRY, username="clerk_b", scope=[self.division_b]))
         self.assertEqual(self.names(TALENTS), {"李四"})
         self.assertEqual(self.results(f"{TALENTS}?district={self.division_a.pk}"), [])
         self.assertEqual(self.results(f"{TALENTS}?search=张三"), [])

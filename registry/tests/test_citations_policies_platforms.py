@@ -10,8 +10,8 @@ from django.utils import translation
 from registry import roles
 from registry.models import Citation, Division, Organization, Platform, Policy, Project, Source
 
-from .access_support import make_user
 from .admin_pages import admin_url, form_data, log_in_superuser
+from .support import make_user
 
 SLUG = "wzx-slug-never-shown"
 TITLE = "首府：科技创新为产业发展赋能添彩"
@@ -35,8 +35,8 @@ class CitationLabelTests(TestCase):
         owner = Organization.objects.create(name="本区企业", division=cls.division)
         cls.project = Project.objects.create(title="非洲猪瘟疫苗研发", kind=Project.Kind.RESEARCH, problem_owner=owner)
         cls.project.citations.set([cls.first, cls.second])
-        cls.clerk = make_user("clerk", roles.DATA_ENTRY, divisions=[cls.division])
-        cls.reviewer = make_user("reviewer", roles.REVIEWER)
+        cls.clerk = make_user(roles.DATA_ENTRY, username="clerk", scope=[cls.division])
+        cls.reviewer = make_user(roles.REVIEWER, username="reviewer")
 
     def test_label_is_the_excerpt_and_the_source_title_in_each_language(self):
         with translation.override("zh-hans"):
@@ -86,9 +86,9 @@ class PolicyKindTests(TestCase):
         cls.mode = Policy.objects.create(title="柔性引才模式", kind=Policy.Kind.MODE)
         cls.document = Policy.objects.create(title="实施意见")
         division = Division.objects.filter(in_hohhot=True).order_by("code").first()
-        cls.city_clerk = make_user("city_clerk", roles.DATA_ENTRY)
-        cls.district_clerk = make_user("district_clerk", roles.DATA_ENTRY, divisions=[division])
-        cls.reviewer = make_user("reviewer", roles.REVIEWER)
+        cls.city_clerk = make_user(roles.DATA_ENTRY, username="city_clerk")
+        cls.district_clerk = make_user(roles.DATA_ENTRY, username="district_clerk", scope=[division])
+        cls.reviewer = make_user(roles.REVIEWER, username="reviewer")
 
     def test_new_policies_default_to_a_document(self):
         self.assertEqual(self.document.kind, Policy.Kind.DOCUMENT)
@@ -150,7 +150,7 @@ class ProjectPlatformTests(TestCase):
             problem_owner=cls.org_b,
             platform=cls.platform_a,
         )
-        cls.clerk_a = make_user("clerk_a", roles.DATA_ENTRY, divisions=[cls.division_a])
+        cls.clerk_a = make_user(roles.DATA_ENTRY, username="clerk_a", scope=[cls.division_a])
 
     def test_platform_page_links_to_its_projects(self):
         log_in_superuser(self.client)

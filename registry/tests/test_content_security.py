@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from registry import roles
 from registry.models import AuditEvent, Talent
-from registry.tests.access_support import make_user
+from registry.tests.support import make_user
 
 # A <script> element that runs inline code: no src, and not a JSON data block.
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*application/json)[^>]*>", re.I)
@@ -60,7 +60,7 @@ class ContentSecurityPolicyTests(TestCase):
                 self.assertEqual(INLINE_SCRIPT.findall(html), [])
                 self.assertEqual(INLINE_HANDLER.findall(html), [])
                 self.assertIn("script-src 'self'", response["Content-Security-Policy"])
-        self.client.force_login(make_user("reader", roles.REVIEWER))
+        self.client.force_login(make_user(roles.REVIEWER, username="reader"))
         refused = self.client.get(reverse("admin:registry_talent_add"))
         self.assertEqual(refused.status_code, 403)
         self.assertEqual(INLINE_HANDLER.findall(refused.content.decode()), [])

@@ -5,7 +5,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.test import SimpleTestCase, TestCase
 
-from registry.tests.access_support import PASSWORD, make_user
+from registry.tests.support import PASSWORD, make_user
 from registry.tests.test_foundation import run_manage
 
 LOGIN_URL = "/" + settings.ADMIN_URL + "login/"
@@ -30,7 +30,7 @@ class SecurityHeaderTests(TestCase):
 
 class SessionTests(TestCase):
     def test_session_ends_after_eight_hours_or_when_the_browser_closes(self):
-        make_user("clerk")
+        make_user(username="clerk")
         response = self.client.post(LOGIN_URL, {"username": "clerk", "password": PASSWORD})
         self.assertEqual(response.status_code, 302)
         session = self.client.session
@@ -43,13 +43,13 @@ class SessionTests(TestCase):
 
 class PasswordTests(TestCase):
     def test_weak_passwords_are_refused(self):
-        user = make_user("zhangwei")
+        user = make_user(username="zhangwei")
         for weak in ("Short-1a", "123456789012345", "password12345", "zhangwei2024!"):
             with self.subTest(password=weak), self.assertRaises(ValidationError):
                 validate_password(weak, user)
 
     def test_a_long_unusual_password_is_accepted(self):
-        validate_password("Lanzhou-Noodles-Quiet-7421", make_user("liuyang"))
+        validate_password("Lanzhou-Noodles-Quiet-7421", make_user(username="liuyang"))
 
 
 class AdminPathTests(SimpleTestCase):
