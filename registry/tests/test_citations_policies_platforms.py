@@ -85,7 +85,7 @@ class PolicyKindTests(TestCase):
     def setUpTestData(cls):
         cls.mode = Policy.objects.create(title="柔性引才模式", kind=Policy.Kind.MODE)
         cls.document = Policy.objects.create(title="实施意见")
-        division = Division.objects.filter(in_hohhot=True).order_by("code").first()
+        division = Division.objects.filter(in_hohhot=True).order_by("code")[0]
         cls.city_clerk = make_user(roles.DATA_ENTRY, username="city_clerk")
         cls.district_clerk = make_user(roles.DATA_ENTRY, username="district_clerk", scope=[division])
         cls.reviewer = make_user(roles.REVIEWER, username="reviewer")
