@@ -1,4 +1,4 @@
-"""Audit events that are not record changes: logins, failed logins, imports, exports and API calls.
+"""Audit events that are not record changes: logins, failed logins, imports, exports, API calls and merges.
 
 Record changes themselves are kept by django-simple-history on every model.
 """
@@ -18,6 +18,7 @@ class AuditEvent(models.Model):
         IMPORT = "import", _("import")
         EXPORT = "export", _("export")
         API = "api", _("API call")
+        MERGE = "merge", _("merge of duplicates")
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, db_index=True)

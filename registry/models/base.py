@@ -6,7 +6,8 @@ from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
+
+from registry.link_history import RegistryHistoricalRecords
 
 
 class NaturalKeyManager(models.Manager[Any]):
@@ -35,6 +36,8 @@ def resolve_path(obj, path: str):
 class RegistryModel(models.Model):
     """Abstract base: created/updated times, a full history, and a natural key.
 
+    The history keeps every many-to-many field too (registry.link_history).
+
     Subclasses set NATURAL_KEY to the lookup paths that identify a record for people
     (a name, a credit code, a talent's name plus employer); fixtures and spreadsheet
     imports match rows on it, never on database ids.
@@ -46,7 +49,7 @@ class RegistryModel(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = NaturalKeyManager()
-    history = HistoricalRecords(inherit=True)
+    history = RegistryHistoricalRecords(inherit=True)
 
     class Meta:
         abstract = True
