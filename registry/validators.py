@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -102,6 +103,22 @@ def validate_id_number(value: str) -> None:
             code="id_number_check",
             params={"value": value, "expected": expected},
         )
+
+
+def canonical_id_number(value) -> str:
+    """An identity number written the one way: half-width, without spaces or hyphens, upper case; a
+    15-digit first-generation number becomes its 18-digit form (19 before the year, check digit added).
+    Numbers of other documents (passports) are only cleaned, not converted."""
+    text = re.sub(r"[\s\-]", "", unicodedata.normalize("NFKC", str(value or ""))).upper()
+    if len(text) == 15 and text.isdigit():
+        first17 = text[:6] + "19" + text[6:]
+        text = first17 + id_number_check_char(first17)
+    return text
+
+
+def canonical_credit_code(value) -> str:
+    """A unified social credit code written the one way: half-width, without spaces, upper case."""
+    return re.sub(r"\s", "", unicodedata.normalize("NFKC", str(value or ""))).upper()
 
 
 def validate_phone(value: str) -> None:

@@ -3,10 +3,12 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from registry.duplicates import organization_duplicates
 from registry.models import Organization, OrganizationAlias, Qualification
 
 from .base import RegistryAdmin
 from .common import SOURCES_FIELDSET, DomainInline, count_column, count_of
+from .merging import MergeMixin
 
 VALID_UNTIL_HELP = _(
     "Leave “valid until” empty to fill it in from the issue date and the kind's validity "
@@ -26,7 +28,7 @@ class QualificationInline(DomainInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(RegistryAdmin):
+class OrganizationAdmin(MergeMixin, RegistryAdmin):
     list_display = (
         "name",
         "kind",
@@ -42,6 +44,8 @@ class OrganizationAdmin(RegistryAdmin):
     autocomplete_fields = ("division", "zone", "cluster", "citations")
     annotations = {"qualification_count": count_of(Qualification, "organization")}
     inlines = (OrganizationAliasInline, QualificationInline)
+    merge_columns = ("credit_code", "kind", "division", "zone")
+    find_duplicates = staticmethod(organization_duplicates)
     fieldsets = (
         (None, {"fields": ("name", "kind", "credit_code")}),
         (_("Location and industry"), {"fields": ("division", "zone", "cluster")}),

@@ -4,11 +4,13 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from registry.access import hidden_fields
+from registry.duplicates import talent_duplicates
 from registry.models import Talent
 from registry.rules import academicians_over_limit, active_academician_workstations
 
 from .base import RegistryAdmin
 from .common import SOURCES_FIELDSET, count_column, warn_about_academicians
+from .merging import MergeMixin
 
 
 class AcademicianRuleFilter(admin.SimpleListFilter):
@@ -25,7 +27,7 @@ class AcademicianRuleFilter(admin.SimpleListFilter):
 
 
 @admin.register(Talent)
-class TalentAdmin(RegistryAdmin):
+class TalentAdmin(MergeMixin, RegistryAdmin):
     list_display = (
         "name",
         "gender",
@@ -56,6 +58,8 @@ class TalentAdmin(RegistryAdmin):
     list_select_related = ("employer", "tier")
     autocomplete_fields = ("employer", "tier", "citations")
     annotations = {"academician_workstations": active_academician_workstations()}
+    merge_columns = ("employer", "birth_date", "id_number", "title")
+    find_duplicates = staticmethod(talent_duplicates)
     fieldsets = (
         (_("Identity"), {"fields": ("name", "gender", "birth_date", "id_type", "id_number", "nationality")}),
         (
