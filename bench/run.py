@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCHMARKS = ["impexp", "dashboard", "scale", "api", "xlsx_writer"]
+BENCHMARKS = ["impexp", "dashboard", "scale", "api", "xlsx_writer", "duplicates"]
 
 
 def available() -> list[str]:
