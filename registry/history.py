@@ -4,7 +4,8 @@
 what every other write checks (the model permission, the district scope of the record as it is and
 as it will be, the read-only shared lists) before it saves. `changes()` lists what a revert would
 change, for the confirmation page. Personal fields are restored only for users who may see them;
-for everyone else they keep their current values.
+for everyone else they keep their current values. Many-to-many links are restored too (as the
+version's snapshot holds them, registry.link_history), and count for the district scope.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from registry import access
+from registry import access, link_history
 
 # Stored as the history row's change reason. It is data read by every later viewer whatever their
 # language, like the role names, so it is written in Chinese; the history page shows such rows as 已还原.
@@ -56,7 +57,23 @@ def changes(current, record, user) -> list[FieldChange]:
         new = getattr(record, field.attname)
         if old != new:
             result.append(FieldChange(field.name, str(field.verbose_name), shown(field, old), shown(field, new)))
+    return result + link_changes(current, record)
+
+
+def link_changes(current, record) -> list[FieldChange]:
+    """The many-to-many fields a revert changes, with the linked records named (those deleted since
+    are left out, as the revert leaves them out)."""
+    result = []
+    for name, restored in link_history.links_of_version(record).items():
+        field = record.instance_type._meta.get_field(name)
+        now = list(getattr(current, name).all()) if current is not None else []
+        if {obj.pk for obj in now} != {obj.pk for obj in restored}:
+            result.append(FieldChange(name, str(field.verbose_name), names(now), names(restored)))
     return result
+
+
+def names(records) -> str:
+    return "、".join(sorted(str(record) for record in records))
 
 
 def shown(field, value) -> str:
@@ -98,13 +115,20 @@ def revert(current, record, user):
     target = current if current is not None else record.instance
     for field in restored_fields(model, user):
         setattr(target, field.attname, getattr(record, field.attname))
-    if not access.in_scope(user, target):
+    links = link_history.links_of_version(record)
+    if not access.in_scope(user, target, values=links):
         raise PermissionDenied(_("The restored version lies outside your districts."))
+    outside = link_history.links_outside_scope(user, model, current, links)
+    if outside:
+        message = _("The restored version links records outside your districts (%(fields)s).")
+        raise PermissionDenied(message % {"fields": "、".join(outside)})
     target.full_clean()
     target._history_user = user if getattr(user, "pk", None) else None
     version_date = timezone.localtime(record.history_date).strftime("%Y-%m-%d %H:%M")
     target._change_reason = REVERT_REASON.format(date=version_date)
     target.save()
+    with link_history.links_recorded(target):
+        link_history.restore_links(target, record)
     return target
 
 

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from registry import access
+
 CHUNK = 2000
 # Set on an instance saved raw (loaddata): fixtures write no history, and their links none either.
 RAW_SAVE_MARK = "_history_raw_save"
@@ -240,6 +242,23 @@ def links_of_version(record) -> dict[str, list]:
         pks = links[(record.history_id, field.name)]
         result[field.name] = list(field.related_model._default_manager.filter(pk__in=pks)) if pks else []
     return result
+
+
+def links_outside_scope(user, model, current, links: dict[str, list]) -> list[str]:
+    """Labels of the fields whose restored links would add records outside the user's districts
+    (links the record has now may stay, as in its forms; shared city-wide lists are open to all)."""
+    fields = []
+    for name, restored in links.items():
+        kept = set(getattr(current, name).values_list("pk", flat=True)) if current is not None else set()
+        added = [obj.pk for obj in restored if obj.pk not in kept]
+        if not added:
+            continue
+        related = type(restored[0])
+        if related._meta.model_name not in access.DISTRICT_PATHS:
+            continue
+        if access.scope_queryset(user, related._default_manager.filter(pk__in=added)).count() < len(added):
+            fields.append(str(model._meta.get_field(name).verbose_name))
+    return fields
 
 
 def restore_links(instance, record) -> Restored:

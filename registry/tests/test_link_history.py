@@ -3,6 +3,7 @@
 from django.apps import apps
 from django.core import serializers
 from django.test import TestCase
+from django.urls import reverse
 from django.utils import translation
 
 from registry import link_history
@@ -134,6 +135,45 @@ class ContractLinksTests(TestCase):
             {name: [str(obj) for obj in objs] for name, objs in link_history.links_of_version(first).items() if objs},
             {"buyers": ["甲买方有限公司"]},
         )
+
+    def revert_url(self, contract, record):
+        return reverse("admin:registry_techcontract_simple_history", args=(contract.pk, record.history_id))
+
+    def test_a_contracts_buyers_changed_then_reverted_come_back(self):
+        contract = self.add_contract(buyers=[str(self.buyer_a.pk)], sellers=[str(self.seller.pk)])
+        first = contract.history.get()
+        self.change(contract, buyers=[str(self.buyer_b.pk)])
+        self.assertEqual(list(contract.buyers.all()), [self.buyer_b])
+
+        page = self.client.get(self.revert_url(contract, first))
+        self.assertContains(page, "买方")
+        self.assertContains(page, "乙买方有限公司")  # what the contract has now
+        self.assertContains(page, "甲买方有限公司")  # what the revert gives back
+        response = self.client.post(self.revert_url(contract, first), {"_revert": "1"})
+        self.assertEqual(response.status_code, 302)
+
+        self.assertEqual(list(contract.buyers.all()), [self.buyer_a])
+        self.assertEqual(list(contract.sellers.all()), [self.seller])
+        reverted = contract.history.latest()
+        self.assertTrue(reverted.history_change_reason.startswith("已还原"))
+        self.assertEqual(history_links(reverted), {self.buyer_a.pk})
+        self.assertEqual(contract.history.count(), 3, "the revert is one historical row")
+
+    def test_a_scoped_clerk_cannot_revert_a_contract_to_buyers_outside_their_district(self):
+        from registry import roles
+        from registry.models import Division
+        from registry.tests.access_support import make_user
+
+        division_a, division_b = Division.objects.filter(in_hohhot=True).order_by("code")[:2]
+        Organization.objects.filter(pk=self.buyer_a.pk).update(division=division_b)
+        Organization.objects.filter(pk__in=[self.buyer_b.pk, self.seller.pk]).update(division=division_a)
+        contract = self.add_contract(buyers=[str(self.buyer_a.pk)], sellers=[str(self.seller.pk)])
+        first = contract.history.get()
+        self.change(contract, buyers=[str(self.buyer_b.pk)])
+        self.client.force_login(make_user("clerk_a", roles.DATA_ENTRY, divisions=[division_a]))
+        self.client.post(self.revert_url(contract, first), {"_revert": "1"})
+        self.assertEqual(list(contract.buyers.all()), [self.buyer_b], "nothing was reverted")
+        self.assertEqual(contract.history.count(), 2)
 
     def test_a_change_made_from_the_organizations_side_is_history_of_the_contract(self):
         contract = TechContract.objects.create(title="反向添加的合同", contract_type=self.kind)
