@@ -96,7 +96,7 @@ def time_finder(name, finder, model, runs):
             started = time.perf_counter()
             groups = finder(model.objects.all())
             seconds.append(time.perf_counter() - started)
-    reasons = {}
+    reasons: dict[str, int] = {}
     for group in groups:
         reasons[str(group.reason)] = reasons.get(str(group.reason), 0) + 1
     print(

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.db import connections
 from django.db.models import Count, Max
@@ -25,6 +26,11 @@ from django.db.models.functions import Length
 from django.utils.translation import gettext_lazy as _
 
 from registry.validators import canonical_credit_code, canonical_id_number
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
+else:
+    StrOrPromise = str
 
 LIMIT = 200
 CANONICAL_CREDIT_CODE = r"^[0-9A-Z]{18}$"
@@ -38,23 +44,23 @@ SAME_ID_NUMBER = _("same identity number, written differently")
 
 @dataclass(frozen=True)
 class DuplicateGroup:
-    """Records that may be one and the same, and why they were put together."""
+    """Records that may be one and the same, and why they were put together (a lazy translation)."""
 
-    reason: str
-    pks: tuple
+    reason: StrOrPromise
+    pks: tuple[Any, ...]
 
 
 def organization_duplicates(queryset, limit=LIMIT) -> list[DuplicateGroup]:
-    groups = same_standard_form(queryset, "credit_code", CANONICAL_CREDIT_CODE, canonical_credit_code)
-    groups = [DuplicateGroup(SAME_CREDIT_CODE, pks) for pks in groups]
+    same_code = same_standard_form(queryset, "credit_code", CANONICAL_CREDIT_CODE, canonical_credit_code)
+    groups = [DuplicateGroup(SAME_CREDIT_CODE, pks) for pks in same_code]
     if len(groups) < limit:
         groups += [DuplicateGroup(NAMES_ONE_APART, pks) for pks in names_one_apart(queryset, limit - len(groups))]
     return groups[:limit]
 
 
 def talent_duplicates(queryset, limit=LIMIT) -> list[DuplicateGroup]:
-    groups = same_standard_form(queryset, "id_number", CANONICAL_ID_NUMBER, canonical_id_number)
-    groups = [DuplicateGroup(SAME_ID_NUMBER, pks) for pks in groups]
+    same_number = same_standard_form(queryset, "id_number", CANONICAL_ID_NUMBER, canonical_id_number)
+    groups = [DuplicateGroup(SAME_ID_NUMBER, pks) for pks in same_number]
     if len(groups) < limit:
         groups += [DuplicateGroup(SAME_NAME_AND_BIRTH_DATE, pks) for pks in same_name_and_birth_date(queryset, limit)]
     return groups[:limit]

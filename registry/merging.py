@@ -58,7 +58,7 @@ class Reference:
 
     @property
     def is_many(self) -> bool:
-        return self.field.many_to_many
+        return bool(self.field.many_to_many)
 
     @property
     def label(self) -> str:
@@ -218,7 +218,9 @@ def in_scope_count(user, model, pks) -> int:
 
 def unique_sets(model) -> list[tuple[tuple[str, ...], models.Q | None]]:
     """(field names, condition) of every uniqueness rule of `model` stated on fields."""
-    sets = [((f.name,), None) for f in model._meta.local_fields if f.unique and not f.primary_key]
+    sets: list[tuple[tuple[str, ...], models.Q | None]] = [
+        ((f.name,), None) for f in model._meta.local_fields if f.unique and not f.primary_key
+    ]
     sets += [(tuple(names), None) for names in model._meta.unique_together]
     sets += [
         (tuple(constraint.fields), constraint.condition)
@@ -332,8 +334,7 @@ class OrganizationRule(ModelRule):
     def apply(self, plan, user, reason):
         for name in plan.aliases:
             alias = OrganizationAlias(organization=plan.keep, name=name, note=reason[:200])
-            alias._history_user = user
-            alias._change_reason = reason
+            saved_by(alias, user, reason)
             alias.save()
 
 
@@ -392,15 +393,13 @@ def merge(user, model, keep_pk, other_pks, request=None) -> MergePlan:
     for moved in plan.moved:
         write_versions(moved.reference.model, moved.pks, user, reason, now)
     for other in plan.others:
-        other._history_user = user
-        other._change_reason = reason
+        saved_by(other, user, reason)
         other.delete()
     for attname, value in plan.filled.items():
         setattr(keep, attname, value)
     if plan.note:
         keep.notes = "\n".join(part for part in (keep.notes, plan.note) if part)
-    keep._history_user = user
-    keep._change_reason = reason
+    saved_by(keep, user, reason)
     keep.save()
     MODEL_RULES.get(model, ModelRule()).apply(plan, user, reason)
     record_event(
@@ -412,6 +411,12 @@ def merge(user, model, keep_pk, other_pks, request=None) -> MergePlan:
         detail=reason,
     )
     return plan
+
+
+def saved_by(record, user, reason: str) -> None:
+    """The user and reason simple-history writes in the record's next historical row."""
+    record._history_user = user
+    record._change_reason = reason
 
 
 def lock_records(model, keep_pk, other_pks) -> tuple:

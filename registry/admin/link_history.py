@@ -6,23 +6,30 @@ See registry.link_history for how the links are kept.
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import TYPE_CHECKING, Any
 
+from django.db import models
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from registry.link_history import LinkChange, link_changes, link_fields, links_recorded
 
+if TYPE_CHECKING:
+    from simple_history.admin import SimpleHistoryAdmin as AdminBase  # what the mixin is mixed into
+else:
+    AdminBase = object
+
 NAMES_JOIN = "、"
 NOTHING = "—"
 
 
-def related_names(changes: list[LinkChange]) -> dict:
+def related_names(changes: list[LinkChange]) -> dict[tuple[type[models.Model], Any], str]:
     """{(related model, pk): display name} for every record the changes name, one query per model;
     records deleted since (merged away, for instance) are named from their own history."""
-    wanted = defaultdict(set)
+    wanted: dict[Any, set[Any]] = defaultdict(set)
     for change in changes:
         wanted[change.field.related_model] |= change.added | change.removed
-    names = {}
+    names: dict[tuple[type[models.Model], Any], str] = {}
     for model, pks in wanted.items():
         # select_related() follows the required links __str__ often prints (a citation's source).
         for obj in model._default_manager.filter(pk__in=pks).select_related():
@@ -52,7 +59,7 @@ def describe_link_change(change: LinkChange, names: dict) -> dict:
     }
 
 
-class LinkHistoryMixin:
+class LinkHistoryMixin(AdminBase):
     """Mixed into RegistryAdmin before SimpleHistoryAdmin."""
 
     # One save, one historical row: the links saved after the record go into that row's snapshot.

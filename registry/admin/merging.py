@@ -3,7 +3,9 @@ registry.duplicates)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
@@ -15,6 +17,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from registry import access, merging
+from registry.duplicates import DuplicateGroup
+
+if TYPE_CHECKING:
+    from django.contrib.admin import ModelAdmin
+
+    AdminBase = ModelAdmin[Any]  # what the mixin is mixed into
+else:
+    AdminBase = object
 
 
 @dataclass(frozen=True)
@@ -25,13 +35,13 @@ class RecordRow:
     values: list[str]
 
 
-class MergeMixin:
+class MergeMixin(AdminBase):
     """The “合并到…” action and the 疑似重复 page of an admin. Subclasses set `merge_columns` (fields that
     tell the records apart, personal ones masked for users who may not see them) and `find_duplicates`."""
 
     merge_columns: tuple[str, ...] = ()
-    find_duplicates = None  # staticmethod: queryset -> registry.duplicates.DuplicateGroup list
-    actions = ["merge_into"]
+    find_duplicates: Callable[..., list[DuplicateGroup]]  # a staticmethod of each admin
+    actions: Any = ["merge_into"]
     # django-import-export picks the changelist template from this name (its buttons plus ours).
     import_export_change_list_template = "registry/merging/change_list.html"
 
@@ -63,7 +73,7 @@ class MergeMixin:
         return rows
 
     def column_labels(self) -> list[str]:
-        return [str(self.opts.get_field(name).verbose_name) for name in self.merge_columns]
+        return [merging.field_label(self.model, name) for name in self.merge_columns]
 
     @admin.action(description=gettext_lazy("Merge into…"), permissions=["merge"])
     def merge_into(self, request, queryset):

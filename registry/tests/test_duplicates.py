@@ -64,6 +64,12 @@ class OrganizationDuplicatesTests(TestCase):
 
 
 class TalentDuplicatesTests(TestCase):
+    number: str
+    first: Talent
+    second: Talent
+    third: Talent
+    fourth: Talent
+
     @classmethod
     def setUpTestData(cls):
         cls.number = valid_id_number("15010219800101123")

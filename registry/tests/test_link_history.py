@@ -39,12 +39,17 @@ class LinkFieldsTests(TestCase):
 
 
 class ContractLinksTests(TestCase):
+    buyer_a: Organization
+    buyer_b: Organization
+    seller: Organization
+    kind: ContractType
+
     @classmethod
     def setUpTestData(cls):
         cls.buyer_a = Organization.objects.create(name="甲买方有限公司")
         cls.buyer_b = Organization.objects.create(name="乙买方有限公司")
         cls.seller = Organization.objects.create(name="丙卖方研究院")
-        cls.kind = ContractType.objects.first()
+        cls.kind = ContractType.objects.order_by("pk")[0]
 
     def setUp(self):
         self.user = log_in_superuser(self.client)

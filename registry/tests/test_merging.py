@@ -2,6 +2,7 @@
 unique rules, roles and district scope are obeyed."""
 
 import itertools
+from typing import Any
 
 from django.apps import apps
 from django.db import models
@@ -54,7 +55,7 @@ def referencing_record(field, target):
     """A new record of `field.model` whose `field` points at `target`."""
     builder = RecordBuilder()
     builder.counter = NUMBERS
-    builder.made[type(target)] = target
+    builder.made[type(target)] = target  # type: ignore[index]  # the builder's cache is keyed by model
     record = builder.get(field.model)
     if field.many_to_many:
         getattr(record, field.name).add(target)
@@ -108,6 +109,13 @@ class EveryReferenceMovesTests(TestCase):
 
 
 class OrganizationMergeTests(TestCase):
+    user: Any
+    keep: Organization
+    other: Organization
+    both: TechContract
+    one: TechContract
+    talent: Talent
+
     @classmethod
     def setUpTestData(cls):
         cls.user = make_user("merger", roles.ADMINISTRATOR)
@@ -180,6 +188,10 @@ class OrganizationMergeTests(TestCase):
 
 
 class TalentMergeTests(TestCase):
+    user: Any
+    employer: Organization
+    number: str
+
     @classmethod
     def setUpTestData(cls):
         cls.user = make_user("merger", roles.ADMINISTRATOR)
@@ -210,6 +222,15 @@ class TalentMergeTests(TestCase):
 
 @override_settings(ROOT_URLCONF="registry.tests.urls_access")
 class MergeAccessTests(TestCase):
+    division_a: Division
+    division_b: Division
+    keep: Organization
+    other: Organization
+    outside: Organization
+    scoped_admin: Any
+    clerk: Any
+    reviewer: Any
+
     @classmethod
     def setUpTestData(cls):
         cls.division_a, cls.division_b = Division.objects.filter(in_hohhot=True).order_by("code")[:2]
@@ -251,6 +272,10 @@ class MergeAccessTests(TestCase):
 
 
 class MergeAdminTests(TestCase):
+    keep: Organization
+    other: Organization
+    talent: Talent
+
     @classmethod
     def setUpTestData(cls):
         cls.keep = Organization.objects.create(name="金宇保灵生物药品有限公司")
