@@ -55,7 +55,7 @@ def referencing_record(field, target):
     """A new record of `field.model` whose `field` points at `target`."""
     builder = RecordBuilder()
     builder.counter = NUMBERS
-    builder.made[type(target)] = target  # type: ignore[index]  # the builder's cache is keyed by model
+    builder.made[type(target)] = target  # the builder's cache is keyed by model
     record = builder.get(field.model)
     if field.many_to_many:
         getattr(record, field.name).add(target)
