@@ -31,6 +31,10 @@ def in_chinese(text: object) -> str:
         return str(text)
 
 
+# Codes of digits that Excel turns into numbers when the column is not text (keeping 15 digits).
+CODE_FIELDS = frozenset({"id_number", "credit_code", "phone", "registration_number"})
+
+
 @dataclass
 class Column:
     """One spreadsheet column bound to a model field."""
@@ -48,6 +52,7 @@ class Column:
         self.is_m2m = bool(model_field.many_to_many)
         self.is_relation = self.is_fk or self.is_m2m
         self.related_model: Any = model_field.related_model
+        self.is_code = self.name in CODE_FIELDS
         validators = list(getattr(model_field, "validators", ()))
         # The length check runs on every text cell; done inline, the validator only words the error.
         self.length_validator = next((v for v in validators if isinstance(v, MaxLengthValidator)), None)
@@ -77,6 +82,8 @@ class Column:
         model_field = self.field
         if model_field.choices:
             return self.parse_choice
+        if self.is_code:
+            return self.parse_code
         for field_class, parser in PARSERS:
             if isinstance(model_field, field_class):
                 return parser
@@ -87,6 +94,17 @@ class Column:
         if code is None:
             raise ValueError(gettext("not one of the choices"))
         return code
+
+    def parse_code(self, raw: object) -> str:
+        if values.lost_digits(raw):
+            raise ValueError(
+                gettext(
+                    "%(column)s was turned into a number by Excel and its last digits are lost; "
+                    "format the column as text and type it again"
+                )
+                % {"column": self.label}
+            )
+        return values.parse_text(raw)
 
     def render(self, value: object) -> object:
         """A stored value as it goes into a cell (choice label, 是/否); relations are rendered elsewhere."""

@@ -29,6 +29,19 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 FULL_WIDTH_TRIGGERS = ("＝", "＋", "－", "＠")
 
 
+SCIENTIFIC = re.compile(r"^\d(\.\d+)?[eE]\+?\d+$")
+# Excel keeps 15 significant digits: a number from 10^15 up has lost the ones after them.
+EXACT_DIGITS_BELOW = 10**15
+
+
+def lost_digits(raw: object) -> bool:
+    """Whether a code cell (identity number, credit code) holds what Excel made of a long number:
+    a number of 16 or more digits, or its text in scientific notation (1.50102E+17)."""
+    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        return abs(raw) >= EXACT_DIGITS_BELOW
+    return isinstance(raw, str) and bool(SCIENTIFIC.match(raw.strip()))
+
+
 def looks_like_formula(text: str) -> bool:
     """Whether a spreadsheet could take `text` for a formula (our exports escape such text)."""
     return text.startswith(FORMULA_TRIGGERS) or text.lstrip(" \t\r\n").startswith(

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 
 FORMULA_TRIGGERS = values.FORMULA_TRIGGERS
 DATE_FORMAT = "yyyy-mm-dd"
+TEXT_FORMAT = "@"
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_TYPE = "text/csv; charset=utf-8"
 # Drop-down lists longer than this would make Excel slow; the column sheet still lists the rule.
@@ -233,6 +234,9 @@ def template_workbook(model: type[models.Model]) -> bytes:
             header.fill = required
         if isinstance(column.field, models.DateField):
             sheet.cell(row=2, column=position).number_format = DATE_FORMAT
+        if column.is_code:  # typed as text, so Excel keeps all 18 digits
+            sheet.column_dimensions[letter].number_format = TEXT_FORMAT
+            sheet.cell(row=2, column=position).number_format = TEXT_FORMAT
         options = choices_of(column)
         if options:
             for index, option in enumerate(options, start=1):
