@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import unicodedata
 import zipfile
 from typing import Any
@@ -27,6 +28,12 @@ XLS_MAGIC = b"\xd0\xcf\x11\xe0"
 MAX_UNCOMPRESSED_BYTES = 400 * 1024 * 1024
 MAX_RATIO = 200
 RATIO_CHECK_FROM = 10 * 1024 * 1024
+# No registry model has nearly this many columns; wider files are refused before they are laid out.
+MAX_COLUMNS = 1000
+SHEET_PART = re.compile(r"^xl/worksheets/[^/]+\.xml$")
+# A row (<row r="12">) or cell (<c r="B12">) reference in a sheet's XML, with or without a prefix.
+SHEET_REFERENCE = re.compile(rb'<(?:\w+:)?(?:row|c)\s(?:[^>]*?\s)?r="([A-Z]{0,3})([0-9]{1,9})"')
+SCAN_CHUNK = 1024 * 1024
 
 
 class UnusableFile(Exception):
@@ -49,7 +56,7 @@ def read_table(data: bytes, file_name: str = "") -> tuple[list[Any], list[list[A
     elif file_name.lower().endswith((".xlsx", ".xls", ".xlsm")):
         raise UnusableFile(_("The file is not a valid Excel workbook."))
     else:
-        rows = list(csv.reader(io.StringIO(decode_text(data), newline=""), csv_dialect(data)))
+        rows = read_csv(data)
     while rows and all(values.is_blank(cell) for cell in rows[-1]):
         rows.pop()
     if not rows or all(values.is_blank(cell) for cell in rows[0]):
@@ -63,7 +70,8 @@ def read_table(data: bytes, file_name: str = "") -> tuple[list[Any], list[list[A
 
 
 def check_zip(data: bytes) -> None:
-    """Refuse an xlsx whose compressed parts would expand enormously (a decompression bomb)."""
+    """Refuse an xlsx whose compressed parts would expand enormously (a decompression bomb), or
+    whose sheets reach further than an import can read (check_sheet_extent)."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
@@ -73,6 +81,89 @@ def check_zip(data: bytes) -> None:
     packed = sum(member.compress_size for member in members) or 1
     if total > MAX_UNCOMPRESSED_BYTES or (total > RATIO_CHECK_FROM and total / packed > MAX_RATIO):
         raise UnusableFile(_("The workbook expands to an implausible size and was refused."))
+    for member in members:
+        if SHEET_PART.match(member.filename):
+            try:
+                check_sheet_extent(archive, member)
+            except zipfile.BadZipFile as error:
+                raise UnusableFile(_("The file is not a valid Excel workbook.")) from error
+
+
+def check_sheet_extent(archive, member) -> None:
+    """Refuse a sheet with a cell beyond the rows and columns an import can read.
+
+    The reader lays a sheet out as a full grid from A1 to its last cell, so one cell at
+    XFD1048576 in a 1.5 KB file would need some 100 GB. The sheet's XML is scanned for row and
+    cell references first, in pieces cut at a tag's start so no reference is split."""
+    last_row = last_column = 0
+    tail = b""
+    with archive.open(member) as part:
+        while True:
+            chunk = part.read(SCAN_CHUNK)
+            text = tail + chunk
+            cut = text.rfind(b"<") if chunk else len(text)
+            if cut <= 0 and chunk:  # no complete tag yet: read on
+                tail = text
+                continue
+            for match in SHEET_REFERENCE.finditer(text, 0, cut):
+                letters, row = match.group(1), int(match.group(2))
+                last_row = max(last_row, row)
+                if letters:
+                    last_column = max(last_column, column_number(letters))
+            tail = text[cut:]
+            if not chunk:
+                break
+            if last_row > settings.IMPORT_MAX_ROWS + 1 or last_column > MAX_COLUMNS:
+                break
+    if last_row > settings.IMPORT_MAX_ROWS + 1 or last_column > MAX_COLUMNS:
+        raise UnusableFile(
+            _(
+                "The sheet has cells up to row %(row)d and column %(column)d; at most %(max_rows)d rows and "
+                "%(max_columns)d columns can be read. Delete the unused rows and columns after the data (or "
+                "copy the data into a new workbook) and upload it again."
+            )
+            % {
+                "row": last_row,
+                "column": last_column,
+                "max_rows": settings.IMPORT_MAX_ROWS + 1,
+                "max_columns": MAX_COLUMNS,
+            }
+        )
+
+
+def column_number(letters: bytes) -> int:
+    """Spreadsheet column letters as a number: A is 1, XFD is 16384."""
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def read_csv(data: bytes) -> list[list]:
+    """The rows of a CSV file; unclosed quotes, giant cells and too many columns are refused."""
+    reader = csv.reader(io.StringIO(decode_text(data), newline=""), csv_dialect(data), strict=True)
+    rows = []
+    try:
+        for row in reader:
+            if len(row) > MAX_COLUMNS:
+                raise UnusableFile(
+                    _("Line %(line)d has %(count)d columns; at most %(limit)d can be read.")
+                    % {"line": reader.line_num, "count": len(row), "limit": MAX_COLUMNS}
+                )
+            rows.append(row)
+    except csv.Error as error:
+        if "field limit" in str(error):
+            message = _(
+                "Line %(line)d holds a cell of more than %(limit)d characters, longer than any registry field; "
+                "check the file's quotes."
+            ) % {"line": reader.line_num, "limit": csv.field_size_limit()}
+        else:
+            message = _(
+                'The CSV file cannot be read near line %(line)d: a quote (") is not closed, or text follows a '
+                "closing quote. Save the file again from Excel and upload it."
+            ) % {"line": reader.line_num}
+        raise UnusableFile(message) from error
+    return rows
 
 
 def read_workbook(data: bytes) -> list[list[Any]]:
