@@ -23,7 +23,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from registry import access
-from registry.sheet_text import keep_text, text_row
+from registry.sheet_text import keep_text
 
 from . import values, xlsx
 from .columns import Column, columns_for, normalise_header
@@ -273,24 +273,26 @@ def error_workbook(
     errors: Iterable[RowError],
     hidden_columns: Collection[str] = (),
 ) -> bytes:
-    """The rejected rows as uploaded plus an error column, so staff fix them and upload again.
+    """Every row of the file as uploaded, in its order, plus an error column (empty for good rows),
+    so staff fix the rejected rows in place and upload the whole workbook again.
 
-    The import ignores the error column, so the corrected workbook can be uploaded as it is.
+    The import ignores the error column; header errors come on a line of their own after the
+    header. Streamed (xlsx.write): text cells are inline strings, never formulas.
     """
     by_row: dict[int, list[str]] = {}
     for error in errors:
         by_row.setdefault(error.row, []).append(str(error))
     hidden_positions = {i for i, title in enumerate(header) if normalise_header(title) in hidden_columns}
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("errors"))
-    sheet.append(text_row(sheet, [str(title) for title in header] + [ERROR_COLUMN]))
-    if 1 in by_row:
-        sheet.append(text_row(sheet, [""] * len(header) + ["；".join(by_row.pop(1))]))
-    for number in sorted(by_row):
-        original = list(rows[number - 2]) if 0 <= number - 2 < len(rows) else []
-        original += [""] * (len(header) - len(original))
-        cells = ["" if i in hidden_positions else escape_formula(cell) for i, cell in enumerate(original)]
-        sheet.append(text_row(sheet, cells[: len(header)] + ["；".join(by_row[number])]))
+    width = len(header)
+
+    def lines() -> Iterator[list[Any]]:
+        if 1 in by_row:
+            yield [""] * width + ["；".join(by_row[1])]
+        for number, original in enumerate(rows, start=2):
+            cells = list(original[:width]) + [""] * (width - len(original))
+            kept = ["" if i in hidden_positions else cell for i, cell in enumerate(cells)]
+            yield kept + ["；".join(by_row.get(number, ()))]
+
     output = io.BytesIO()
-    workbook.save(output)
+    xlsx.write(output, [str(title) for title in header] + [ERROR_COLUMN], lines(), escape_formula, _("errors"))
     return output.getvalue()

@@ -55,7 +55,8 @@ class CommandTests(TestCase):
         self.assertIn("没有这个单位", out)
         self.assertFalse(Talent.objects.exists())
         sheet = load_workbook(report).worksheets[0]
-        self.assertEqual([c.value for c in sheet[2]][:2], ["李四", "没有这个单位"])
+        self.assertEqual([c.value for c in sheet[2]], ["张三", "内蒙古大学", None])  # every row, errors in place
+        self.assertEqual([c.value for c in sheet[3]][:2], ["李四", "没有这个单位"])
         code, out = self.run_command("import_records", "talent", path, "--create-missing")
         self.assertEqual((code, Talent.objects.count()), (0, 2))
 

@@ -245,16 +245,32 @@ class HistoryAndAuditTests(ImportCase):
 class ErrorWorkbookTests(ImportCase):
     user: User
 
-    def test_error_workbook_holds_original_rows_and_an_error_column(self):
-        rows = [["姓名", "已退休", "电话"], ["张三", "否", "13900000000"], ["李四", "也许", "=cmd()"]]
+    def test_error_workbook_holds_every_row_in_order_and_imports_once_fixed(self):
+        # Issue 13 point 14: the good rows were lost; now every row is there, errors in row order.
+        rows = [
+            ["姓名", "已退休", "职务"],
+            ["张三", "否", "所长"],
+            ["李四", "也许", "=cmd()"],
+            ["王五", "是", ""],
+            ["赵六", "不知道", ""],
+        ]
         plan, header, table = service.validate(Talent, csv_text(rows).encode(), "a.csv", self.user)
-        workbook = load_workbook(io.BytesIO(service.error_report(Talent, plan, header, table, self.user)))
-        sheet = workbook.worksheets[0]
-        values = [[cell.value for cell in row] for row in sheet.iter_rows()]
-        self.assertEqual(values[0], ["姓名", "已退休", "电话", "错误"])
-        self.assertEqual(values[1][:3], ["李四", "也许", "'=cmd()"])
-        self.assertIn("第 3 行", str(values[1][3]))
-        self.assertEqual(len(values), 2)
+        report = service.error_report(Talent, plan, header, table, self.user)
+        values = [[cell.value for cell in row] for row in load_workbook(io.BytesIO(report)).worksheets[0].iter_rows()]
+        self.assertEqual(values[0], ["姓名", "已退休", "职务", "错误"])
+        self.assertEqual([row[0] for row in values[1:]], ["张三", "李四", "王五", "赵六"])
+        self.assertEqual(values[2][:3], ["李四", "也许", "'=cmd()"])
+        self.assertIn("第 3 行", values[2][3])
+        self.assertIn("第 5 行", values[4][3])
+        self.assertEqual((values[1][3], values[3][3]), (None, None))  # good rows: an empty error cell
+        # Fix the two rows in the error workbook and upload it again: everything imports.
+        book = load_workbook(io.BytesIO(report))
+        book.worksheets[0]["B3"], book.worksheets[0]["B5"] = "否", "否"
+        fixed = io.BytesIO()
+        book.save(fixed)
+        plan, _header, _table = service.validate(Talent, fixed.getvalue(), "a-fixed.xlsx", self.user)
+        self.assertEqual(plan.errors, [])
+        self.assertEqual(plan.counts["new"], 4)
 
     def test_hidden_personal_columns_are_blank_in_the_error_workbook(self):
         clerk = staff("plain")
