@@ -10,12 +10,14 @@ import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from functools import cache
 
+from django.conf import settings
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils import translation
 from django.utils.functional import cached_property
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from . import values
 
@@ -31,6 +33,8 @@ def in_chinese(text: object) -> str:
         return str(text)
 
 
+# The template guide's example for a text column; typed into a file, it is refused, not imported.
+PLACEHOLDER_TEXT = gettext_lazy("(text)")
 # Codes of digits that Excel turns into numbers when the column is not text (keeping 15 digits).
 CODE_FIELDS = frozenset({"id_number", "credit_code", "phone", "registration_number"})
 
@@ -87,13 +91,19 @@ class Column:
         for field_class, parser in PARSERS:
             if isinstance(model_field, field_class):
                 return parser
-        return values.parse_text
+        return self.parse_plain_text
 
     def parse_choice(self, raw: object) -> Any:
         code = self.choice_lookup.get(values.parse_text(raw).lower())
         if code is None:
             raise ValueError(gettext("not one of the choices"))
         return code
+
+    def parse_plain_text(self, raw: object) -> str:
+        text = values.parse_text(raw)
+        if text in placeholders():
+            raise ValueError(gettext("this is the template's example text, not a value; write the real one"))
+        return text
 
     def parse_code(self, raw: object) -> str:
         if values.lost_digits(raw):
@@ -161,3 +171,13 @@ def header_index(columns: list[Column]) -> dict[str, Column]:
 
 def normalise_header(text: object) -> str:
     return values.half_width(str(text or "")).strip().lower().replace(" ", "").rstrip("*")
+
+
+@cache
+def placeholders() -> frozenset[str]:
+    """The template's example text in every language of the site."""
+    found: set[str] = set()
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            found.add(str(PLACEHOLDER_TEXT))
+    return frozenset(found)

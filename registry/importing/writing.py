@@ -26,7 +26,7 @@ from registry import access
 from registry.sheet_text import keep_text
 
 from . import values, xlsx
-from .columns import Column, columns_for, normalise_header
+from .columns import PLACEHOLDER_TEXT, Column, columns_for, normalise_header
 from .relations import MANY_JOIN, display_paths, join_parts
 
 if TYPE_CHECKING:
@@ -173,7 +173,7 @@ def example_value(column: Column) -> object:
         return 1
     if column.is_fk or column.is_m2m:
         return _("(name of an existing %(model)s)") % {"model": column.related_model._meta.verbose_name}
-    return _("(text)")
+    return str(PLACEHOLDER_TEXT)
 
 
 def describe_column(column: Column) -> str:
@@ -215,7 +215,9 @@ def key_description(model: type[models.Model]) -> str:
 
 
 def template_workbook(model: type[models.Model]) -> bytes:
-    """An import template: headers, one example row, drop-downs, and a sheet explaining each column."""
+    """An import template: headers and drop-downs on the data sheet (no example row there, so
+    nothing but what staff type is imported), and a guide sheet explaining each column with an
+    example value."""
     columns = columns_for(model)
     workbook = Workbook()
     sheet = workbook.worksheets[0]
@@ -224,7 +226,6 @@ def template_workbook(model: type[models.Model]) -> bytes:
     lists = workbook.create_sheet(_("lists"))
     required = PatternFill("solid", fgColor="FFE699")
     sheet.append([c.label for c in columns])
-    sheet.append([example_value(c) for c in columns])
     for position, column in enumerate(columns, start=1):
         letter = get_column_letter(position)
         sheet.column_dimensions[letter].width = 18
@@ -233,10 +234,9 @@ def template_workbook(model: type[models.Model]) -> bytes:
         if column.is_required:
             header.fill = required
         if isinstance(column.field, models.DateField):
-            sheet.cell(row=2, column=position).number_format = DATE_FORMAT
+            sheet.column_dimensions[letter].number_format = DATE_FORMAT
         if column.is_code:  # typed as text, so Excel keeps all 18 digits
             sheet.column_dimensions[letter].number_format = TEXT_FORMAT
-            sheet.cell(row=2, column=position).number_format = TEXT_FORMAT
         options = choices_of(column)
         if options:
             for index, option in enumerate(options, start=1):
@@ -253,10 +253,11 @@ def template_workbook(model: type[models.Model]) -> bytes:
             sheet.add_data_validation(validation)
             validation.add(f"{letter}2:{letter}5000")
     lists.sheet_state = "hidden"
-    guide.append([_("column"), _("required"), _("what to write"), _("field name")])
+    guide.append([_("column"), _("required"), _("what to write"), _("field name"), _("example")])
     for column in columns:
-        guide.append([column.label, "是" if column.is_required else "否", describe_column(column), column.name])
-    for letter, width in zip("ABCD", (18, 8, 60, 20)):
+        required_text = "是" if column.is_required else "否"
+        guide.append([column.label, required_text, describe_column(column), column.name, example_value(column)])
+    for letter, width in zip("ABCDE", (18, 8, 60, 20, 24)):
         guide.column_dimensions[letter].width = width
     keep_text(workbook)
     output = io.BytesIO()

@@ -54,7 +54,7 @@ class SpreadsheetFlowTests(BrowserTestCase):
         self.assertIn("统一社会信用代码", headers)
         self.assertGreaterEqual(len(book.worksheets), 2, "a sheet explaining each column")
 
-        # Fill the template as staff would: replace the example row by two organizations.
+        # Fill the template as staff would: two organizations under the header (no example row there).
         sheet.delete_rows(2, sheet.max_row)
         column = {header: index + 1 for index, header in enumerate(headers)}
         for row, (name, code) in enumerate(

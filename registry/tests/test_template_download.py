@@ -6,7 +6,7 @@ from django.test import TestCase
 from openpyxl import load_workbook
 
 from registry.importing import service, writing
-from registry.models import Organization, Talent, TalentTier
+from registry.models import Talent, TalentTier
 
 from .impexp_support import staff
 
@@ -20,12 +20,12 @@ class TemplateTests(TestCase):
         sheet, guide, lists = workbook.worksheets
         header = [cell.value for cell in sheet[1]]
         self.assertEqual(header[:4], ["姓名", "性别", "出生日期", "证件类型"])
-        example = dict(zip(header, [cell.value for cell in sheet[2]]))
-        self.assertEqual((example["姓名"], example["性别"], example["已退休"]), ("（文字）", "男", "是"))
-        self.assertIsNone(example["证件号码"])  # a made-up identity number would not pass
+        self.assertEqual(sheet.max_row, 1)  # issue 13 point 12: no example row among the data
         guide_rows = [[cell.value for cell in row] for row in guide.iter_rows()]
-        self.assertEqual(guide_rows[0], ["列", "必填", "填写说明", "字段名"])
+        self.assertEqual(guide_rows[0], ["列", "必填", "填写说明", "字段名", "示例"])
         by_label = {row[0]: row for row in guide_rows[1:]}
+        self.assertEqual((by_label["姓名"][4], by_label["性别"][4], by_label["已退休"][4]), ("（文字）", "男", "是"))
+        self.assertIsNone(by_label["证件号码"][4])  # a made-up identity number would not pass
         self.assertEqual(by_label["姓名"][1], "是")
         self.assertIn("2024年1月5日", by_label["出生日期"][2])
         self.assertEqual(by_label["工作单位"][3], "employer")
@@ -53,11 +53,12 @@ class TemplateTests(TestCase):
             options("人才类别"), list(TalentTier.objects.filter(is_active=True).values_list("name", flat=True))
         )
 
-    def test_filled_template_example_row_is_understood_by_the_import(self):
-        # The example row of the organization template imports (its lookup values exist).
+    def test_the_blank_template_imports_nothing_and_placeholders_are_refused(self):
+        # Issue 13 point 12: the example row (（文字）, 男, ...) was imported as a real talent.
         user = staff("boss", superuser=True)
-        data = writing.template_workbook(Organization)
-        plan, header, rows = service.validate(Organization, data, "template.xlsx", user)
-        messages = [str(error) for error in plan.errors]
-        self.assertEqual(messages, [])
-        self.assertEqual(plan.counts["new"], 1)
+        plan, header, rows = service.validate(Talent, writing.template_workbook(Talent), "template.xlsx", user)
+        self.assertEqual((plan.errors, plan.has_changes), ([], False))
+        data = "姓名,职务\n（文字）,所长\n张三,（文字）\n张四,所长\n".encode()
+        plan, header, rows = service.validate(Talent, data, "typed-over.csv", user)
+        self.assertEqual([(error.row, error.column) for error in plan.errors], [(2, "姓名"), (3, "职务")])
+        self.assertIn("模板的示例", plan.errors[0].message)
