@@ -135,6 +135,9 @@ class SpreadsheetMixin(ImportExportMixin):  # type: ignore[misc]  # django-impor
             raise PermissionDenied
         try:
             result = service.confirm(pending, request.user, audit.client_address(request))
+        except service.AlreadyConfirmed:
+            messages.error(request, _("This import was confirmed already; nothing was written a second time."))
+            return HttpResponseRedirect(self.admin_url("changelist"))
         except IntegrityError:
             # Someone saved a conflicting record after the preview; nothing was written.
             messages.error(

@@ -8,7 +8,8 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from registry import access, audit
@@ -69,11 +70,24 @@ def apply_plan(plan: engine.Plan, user: access.Viewer, file_name: str, ip_addres
     return engine.apply_plan(plan, user, file_name, ip_address)
 
 
+class AlreadyConfirmed(Exception):
+    """The pending import was confirmed already (or is being confirmed right now)."""
+
+
 def confirm(pending: PendingImport, user: access.Viewer, ip_address: str | None = None) -> dict[str, int]:
-    """Apply a stored plan and forget it."""
+    """Apply a stored plan exactly once.
+
+    The first statement of the transaction that writes the plan claims the pending row (an
+    UPDATE, which waits for any other confirmation of it to finish), and the same transaction
+    deletes it: simultaneous confirms write once, the others raise AlreadyConfirmed, and a
+    crash after the commit leaves nothing to confirm again."""
     plan = load_plan(pending)
-    result = engine.apply_plan(plan, user, pending.file_name, ip_address)
-    pending.delete()
+    with transaction.atomic():
+        claimed = PendingImport.objects.usable().filter(pk=pending.pk).update(expires_at=timezone.now())
+        if not claimed:
+            raise AlreadyConfirmed
+        result = engine.apply_plan(plan, user, pending.file_name, ip_address)
+        PendingImport.objects.filter(pk=pending.pk).delete()
     return result
 
 
