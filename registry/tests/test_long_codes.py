@@ -4,25 +4,16 @@ precise message instead of "校验位错误"."""
 import io
 
 from django.test import TestCase
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
 from registry.importing import service, writing
 from registry.importing.columns import columns_for
 from registry.models import Organization, Talent
 
-from .impexp_support import id_number
+from .impexp_support import id_number, xlsx
 
 LOST = "证件号码被 Excel 转成了数字，后几位已丢失，请把该列设为文本后重新填写"
-
-
-def xlsx(rows) -> bytes:
-    book = Workbook()
-    for row in rows:
-        book.active.append(row)
-    output = io.BytesIO()
-    book.save(output)
-    return output.getvalue()
 
 
 class LongCodeTests(TestCase):
