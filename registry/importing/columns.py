@@ -9,8 +9,8 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 from functools import cache
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxLengthValidator

@@ -89,7 +89,7 @@ def check_zip(data: bytes) -> None:
                 raise UnusableFile(_("The file is not a valid Excel workbook.")) from error
 
 
-def check_sheet_extent(archive, member) -> None:
+def check_sheet_extent(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
     """Refuse a sheet with a cell beyond the rows and columns an import can read.
 
     The reader lays a sheet out as a full grid from A1 to its last cell, so one cell at
@@ -139,7 +139,7 @@ def column_number(letters: bytes) -> int:
     return number
 
 
-def read_csv(data: bytes) -> list[list]:
+def read_csv(data: bytes) -> list[list[str]]:
     """The rows of a CSV file; unclosed quotes, giant cells and too many columns are refused."""
     reader = csv.reader(io.StringIO(decode_text(data), newline=""), csv_dialect(data), strict=True)
     rows = []

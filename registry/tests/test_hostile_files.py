@@ -14,9 +14,10 @@ from registry.importing import reading
 
 def far_cell_workbook(cell="XFD1048576") -> bytes:
     book = Workbook()
-    book.active["A1"] = "名称"
-    book.active["A2"] = "某单位"
-    book.active[cell] = "x"
+    sheet = book.worksheets[0]
+    sheet["A1"] = "名称"
+    sheet["A2"] = "某单位"
+    sheet[cell] = "x"
     output = io.BytesIO()
     book.save(output)
     return output.getvalue()

@@ -55,7 +55,7 @@ class ConcurrentConfirmTests(TransactionTestCase):
         user = staff("boss", superuser=True)
         pending = pending_import(user)
         start = threading.Barrier(3)
-        outcomes = []
+        outcomes: list[int | str] = []
 
         def confirm():
             try:

@@ -11,7 +11,8 @@ from registry.importing import service, writing
 from registry.importing.columns import columns_for
 from registry.models import Organization, Talent
 
-from .impexp_support import id_number, xlsx
+from .impexp_support import xlsx
+from .support import id_number
 
 LOST = "证件号码被 Excel 转成了数字，后几位已丢失，请把该列设为文本后重新填写"
 
