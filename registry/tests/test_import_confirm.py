@@ -15,6 +15,7 @@ from django.test import TestCase, TransactionTestCase
 from registry.importing import service
 from registry.models import PendingImport, Talent
 
+from .backup_support import reload_reference_data
 from .impexp_support import csv_text, staff
 
 ROWS = [["姓名", "职务"], *[[f"确认测试{number}", "研究员"] for number in range(30)]]
@@ -49,7 +50,9 @@ class ConfirmOnceTests(TestCase):
 
 @unittest.skipUnless(connection.vendor == "postgresql", "concurrent connections are tested on PostgreSQL")
 class ConcurrentConfirmTests(TransactionTestCase):
-    serialized_rollback = True  # the reference lists (divisions, ...) are back for later tests
+    def setUp(self):
+        # An earlier TransactionTestCase emptied the tables (groups come back through post_migrate).
+        reload_reference_data()
 
     def test_three_simultaneous_confirms_write_once(self):
         user = staff("boss", superuser=True)
