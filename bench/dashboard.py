@@ -166,7 +166,6 @@ class SeriesFill:
             {
                 "organization_id": "(SELECT min(id) FROM registry_organization) + g - 1",
                 "kind_id": self.pick_ids(m.QualificationKind, 0),
-                "status": "'valid'",
                 "number": "g::text",
             },
         )

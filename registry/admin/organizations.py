@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from registry import validity
 from registry.duplicates import organization_duplicates
 from registry.models import Organization, OrganizationAlias, Qualification
 
@@ -14,6 +15,30 @@ VALID_UNTIL_HELP = _(
     "Leave “valid until” empty to fill it in from the issue date and the kind's validity "
     "(high-tech enterprises: three years)."
 )
+REVOCATION_HELP = _("A revoked qualification has the date and the reason of its revocation.")
+
+
+class ValidityFilter(admin.SimpleListFilter):
+    title = _("validity")
+    parameter_name = validity.PARAMETER
+
+    def lookups(self, request, model_admin):
+        return [(validity.IN_FORCE, _("in force (valid or expiring)")), *validity.State.choices]
+
+    def queryset(self, request, queryset):
+        condition = validity.condition(self.value() or "", validity.today())
+        return queryset if condition is None else queryset.filter(condition)
+
+
+class ValidityMixin:
+    """The day's validity of each qualification, annotated once per request (the date moves)."""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(validity=validity.expression(validity.today()))  # type: ignore[misc]
+
+    @admin.display(description=_("validity"), ordering="validity")
+    def validity_display(self, obj):
+        return validity.label(obj.validity_on())
 
 
 class OrganizationAliasInline(DomainInline):
@@ -21,9 +46,10 @@ class OrganizationAliasInline(DomainInline):
     fields = ("name", "note")
 
 
-class QualificationInline(DomainInline):
+class QualificationInline(ValidityMixin, DomainInline):
     model = Qualification
-    fields = ("kind", "number", "issued_on", "valid_until", "status")
+    fields = ("kind", "number", "issued_on", "valid_until", "validity_display", "revoked_on", "revocation_reason")
+    readonly_fields = ("validity_display",)
     autocomplete_fields = ("kind",)
 
 
@@ -63,15 +89,20 @@ class OrganizationAliasAdmin(RegistryAdmin):
 
 
 @admin.register(Qualification)
-class QualificationAdmin(RegistryAdmin):
-    list_display = ("organization", "kind", "number", "issued_on", "valid_until", "status")
-    list_filter = ("kind", "status", "organization__division")
+class QualificationAdmin(ValidityMixin, RegistryAdmin):
+    list_display = ("organization", "kind", "number", "issued_on", "valid_until", "validity_display")
+    list_filter = ("kind", ValidityFilter, "organization__division")
     search_fields = ("organization__name", "organization__aliases__name", "organization__credit_code", "number")
     date_hierarchy = "issued_on"
     list_select_related = ("organization", "kind")
     autocomplete_fields = ("organization", "kind", "citations")
+    readonly_fields = ("validity_display",)
     fieldsets = (
-        (None, {"fields": ("organization", "kind", "number", "status")}),
-        (_("Validity"), {"fields": ("issued_on", "valid_until"), "description": VALID_UNTIL_HELP}),
+        (None, {"fields": ("organization", "kind", "number")}),
+        (
+            _("Validity"),
+            {"fields": ("issued_on", "valid_until", "validity_display"), "description": VALID_UNTIL_HELP},
+        ),
+        (_("Revocation"), {"fields": ("revoked_on", "revocation_reason"), "description": REVOCATION_HELP}),
         SOURCES_FIELDSET,
     )

@@ -105,6 +105,11 @@ class QualificationKind(Lookup):
         blank=True,
         help_text=_("Used to fill in “valid until” from the issue date, e.g. 3 for high-tech enterprises."),
     )
+    valid_for_calendar_year = models.BooleanField(
+        _("valid for the calendar year"),
+        default=False,
+        help_text=_("“Valid until” becomes 31 December of the issue year, e.g. for tech-based SMEs."),
+    )
 
     class Meta(Lookup.Meta):
         verbose_name = _("qualification kind")

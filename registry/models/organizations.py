@@ -3,8 +3,10 @@
 import datetime
 
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from registry import validity
 from registry.validators import DateOrder, validate_credit_code
 
 from .base import CitedModel, RegistryModel
@@ -85,11 +87,6 @@ class Qualification(CitedModel):
 
     NATURAL_KEY = ("organization__name", "kind__name", "number")
 
-    class Status(models.TextChoices):
-        VALID = "valid", _("valid")
-        EXPIRED = "expired", _("expired")
-        REVOKED = "revoked", _("revoked")
-
     organization = models.ForeignKey(
         Organization, models.PROTECT, verbose_name=_("organization"), related_name="qualifications"
     )
@@ -97,7 +94,8 @@ class Qualification(CitedModel):
     number = models.CharField(_("certificate or entry number"), max_length=50, blank=True)
     issued_on = models.DateField(_("issued on"), null=True, blank=True)
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.VALID)
+    revoked_on = models.DateField(_("revoked on"), null=True, blank=True)
+    revocation_reason = models.CharField(_("reason for revocation"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("enterprise qualification")
@@ -110,15 +108,40 @@ class Qualification(CitedModel):
                 violation_error_message=_("This organization already has this qualification with this number."),
             ),
             QUALIFICATION_VALIDITY.constraint(),
+            models.CheckConstraint(
+                condition=Q(revoked_on__isnull=True, revocation_reason="")
+                | (Q(revoked_on__isnull=False) & ~Q(revocation_reason="")),
+                name="registry_qualification_revocation_complete",
+                violation_error_message=_("A revocation needs both its date and its reason."),
+            ),
         ]
 
     def clean(self):
-        if self.issued_on and not self.valid_until and self.kind_id and self.kind.validity_years:
-            self.valid_until = add_years(self.issued_on, self.kind.validity_years)
+        if self.issued_on and not self.valid_until and self.kind_id:
+            self.valid_until = default_valid_until(self.kind, self.issued_on)
         QUALIFICATION_VALIDITY.check(self)
+
+    def validity_on(self, day: datetime.date | None = None) -> str:
+        """The state on `day` (today by default), from the annotation the admin adds or one query."""
+        day = day or validity.today()
+        if day == validity.today() and hasattr(self, "validity"):
+            return self.validity
+        if self.pk is None:
+            return ""
+        rows = Qualification.objects.filter(pk=self.pk).annotate(state=validity.expression(day))
+        return rows.values_list("state", flat=True).first() or ""
 
     def __str__(self):
         return f"{self.organization} · {self.kind}"
+
+
+def default_valid_until(kind: QualificationKind, issued_on: datetime.date) -> datetime.date | None:
+    """The end of validity a kind gives: 31 December of the issue year (科小), or N years (高企: 3)."""
+    if kind.valid_for_calendar_year:
+        return datetime.date(issued_on.year, 12, 31)
+    if kind.validity_years:
+        return add_years(issued_on, kind.validity_years)
+    return None
 
 
 def add_years(day: datetime.date, years: int) -> datetime.date:

@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
+from registry import validity
 from registry.access import ModelType, Viewer
 from registry.models import (
     Commissioner,
@@ -104,13 +105,17 @@ def _filters(computation: Computation, kinds: dict[str, int]) -> dict[str, objec
     filters: dict[str, object] = dict(computation.filters)
     if computation.qualification:
         filters["kind__id__exact"] = kinds.get(computation.qualification, 0)
-        filters["status__exact"] = Qualification.Status.VALID
     return filters
 
 
 def _plain_count(user: Viewer, computation: Computation, kinds: dict[str, int]) -> tuple[int, str]:
     filters = _filters(computation, kinds)
-    return scoped(user, computation.model).filter(**filters).count(), changelist_url(computation.model, **filters)
+    records = scoped(user, computation.model).filter(**filters)
+    if computation.qualification:
+        # Held on the day: valid or expiring, as the list's validity filter ?validity=in_force selects.
+        records = records.filter(validity.in_force(validity.today()))
+        filters[validity.PARAMETER] = validity.IN_FORCE
+    return records.count(), changelist_url(computation.model, **filters)
 
 
 def _platform_counts(user: Viewer, computation: Computation, platform_ids: Collection[int]) -> dict[int, int]:

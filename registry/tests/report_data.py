@@ -72,13 +72,9 @@ def contract(title, kind, signed_on=None, amount=None, transaction=None, sellers
     return record
 
 
-def qualification(org, kind, status=Qualification.Status.VALID, issued_on=None, number=""):
+def qualification(org, kind, issued_on=None, number="", **fields):
     return Qualification.objects.create(
-        organization=org,
-        kind=QualificationKind.objects.get(name=kind),
-        status=status,
-        issued_on=issued_on,
-        number=number,
+        organization=org, kind=QualificationKind.objects.get(name=kind), issued_on=issued_on, number=number, **fields
     )
 
 

@@ -19,7 +19,7 @@ class ValidUntilDefaultTests(TestCase):
     def add(self, **values) -> Qualification:
         page = self.client.get(admin_url(Qualification, "add"))
         self.assertContains(page, "留空时，按发证日期加该资质类型的有效年限自动填写")
-        data = form_data(page, organization=self.organization.pk, status="valid", **values)
+        data = form_data(page, organization=self.organization.pk, **values)
         response = self.client.post(admin_url(Qualification, "add"), data)
         self.assertEqual(response.status_code, 302, "the form was refused")
         return Qualification.objects.get()
@@ -52,7 +52,6 @@ class ValidUntilDefaultTests(TestCase):
                 "qualifications-TOTAL_FORMS": "1",
                 "qualifications-0-kind": self.high_tech.pk,
                 "qualifications-0-issued_on": "2023-11-20",
-                "qualifications-0-status": "valid",
             },
         )
         self.assertEqual(self.client.post(url, data).status_code, 302)

@@ -32,6 +32,7 @@ from registry.tests.report_data import (
     changelist_count,
     commissioner,
     contract,
+    day,
     organization,
     qualification,
     staff_with,
@@ -78,7 +79,7 @@ class IndicatorComparisonTest(TestCase):
         commissioner("enterprise", b)
         commissioner("agricultural", c)
         qualification(firm, "高新技术企业")
-        qualification(univ, "高新技术企业", status="expired")
+        qualification(univ, "高新技术企业", issued_on=day(2020), valid_until=day(2023))
         cls.centre = Platform.objects.create(name="创新中心", kind="innovation_centre")
         other = Platform.objects.create(name="另一平台", kind="other")
         PlatformMember.objects.create(platform=cls.centre, organization=firm)
