@@ -10,13 +10,14 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models import Count, Field, Func, Sum
+from django.db.models import Count, Expression, Field, Sum
 from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from registry import validity
 from registry.access import ModelType, Viewer
 from registry.models import (
     Commissioner,
@@ -57,7 +58,7 @@ class Counts:
         self,
         user: Viewer,
         model: ModelType,
-        groups: Mapping[str, Func | None],
+        groups: Mapping[str, Expression | None],
         amount_fields: tuple[str, ...] = (),
     ) -> None:
         self.model, self.amount_fields = model, amount_fields
@@ -158,7 +159,7 @@ def talents(user: Viewer) -> list[Breakdown]:
 
 
 def contracts(user: Viewer) -> list[Breakdown]:
-    groups: dict[str, Func | None] = {"contract_type": None, "year": ExtractYear("signed_on")}
+    groups: dict[str, Expression | None] = {"contract_type": None, "year": ExtractYear("signed_on")}
     counts = Counts(user, TechContract, groups, CONTRACT_AMOUNTS)
     return [
         lookup_breakdown(counts, "contract_type", ContractType, _("Contracts by type")),
@@ -177,8 +178,21 @@ def by_choices(model: ModelType, *fields_and_titles: tuple[str, str | Promise]) 
 
 
 def qualifications(user: Viewer) -> list[Breakdown]:
-    counts = Counts(user, Qualification, {"kind": None})
-    return [lookup_breakdown(counts, "kind", QualificationKind, _("Qualifications by kind"))]
+    counts = Counts(user, Qualification, {"kind": None, "validity": validity.expression(validity.today())})
+    return [
+        lookup_breakdown(counts, "kind", QualificationKind, _("Qualifications by kind")),
+        validity_breakdown(counts),
+    ]
+
+
+def validity_breakdown(counts: Counts) -> Breakdown:
+    """Qualifications per state on the day (有效 / 即将到期 / 已过期 / 已撤销), each linked to the filtered list."""
+    rows = counts.by("validity")
+    parts = [
+        counts.figure(label, rows.get(value), changelist_url(counts.model, **{validity.PARAMETER: value}))
+        for value, label in validity.State.choices
+    ]
+    return counts.breakdown(_("Qualifications by validity"), parts)
 
 
 def teams(user: Viewer) -> list[Breakdown]:

@@ -10,6 +10,8 @@ from django.test import TestCase
 
 from registry import roles, validity
 from registry.models import Division, Organization, Qualification, QualificationKind
+from registry.reports import dashboard
+from registry.tests.report_data import changelist_count
 from registry.tests.support import make_user
 
 from .admin_pages import admin_url, form_data, log_in_superuser
@@ -183,3 +185,12 @@ class AdminValidityTests(TestCase):
         page = self.client.get(admin_url(Qualification, "change", qualification.pk))
         self.assertContains(page, "有效")
         self.assertContains(page, "撤销原因")
+
+    def test_the_dashboard_counts_each_state_and_links_to_its_list(self):
+        clerk = make_user(roles.DATA_ENTRY, username="clerk", scope=[self.division])
+        by_validity = dashboard.qualifications(clerk)[1]
+        counts = {part.label: part.count for part in by_validity.parts}
+        self.assertEqual(counts, {"有效": 0, "即将到期": 1, "已过期": 1, "已撤销": 1})
+        for part in by_validity.parts:
+            with self.subTest(state=part.label):
+                self.assertEqual(changelist_count(self, clerk, part.url), part.count)
