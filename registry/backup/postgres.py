@@ -15,7 +15,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from .database import DatabaseCopy, private_connection, take_inventory
+from .database import DatabaseCopy, Settings, private_connection, take_inventory
 
 MEMBER = "database/registry.pgdump"
 DEBIAN_TOOLS = "/usr/lib/postgresql/*/bin/"
@@ -64,7 +64,7 @@ def find_tool(name: str, server_major: int) -> str:
     )
 
 
-def libpq_environment(settings_dict: dict) -> dict[str, str]:
+def libpq_environment(settings_dict: Settings) -> dict[str, str]:
     """The environment naming the database for pg_dump/pg_restore; the password never goes on a command line."""
     environment = dict(os.environ)
     for key, variable in (("HOST", "PGHOST"), ("PORT", "PGPORT"), ("USER", "PGUSER"), ("PASSWORD", "PGPASSWORD")):
@@ -76,7 +76,7 @@ def libpq_environment(settings_dict: dict) -> dict[str, str]:
     return environment
 
 
-def run_tool(arguments: list[str], settings_dict: dict) -> None:
+def run_tool(arguments: list[str], settings_dict: Settings) -> None:
     result = subprocess.run(arguments, env=libpq_environment(settings_dict), capture_output=True, text=True)
     if result.returncode != 0:
         detail = "\n".join(result.stderr.strip().splitlines()[-5:])
@@ -105,7 +105,7 @@ def dump(connection, staging: Path) -> DatabaseCopy:
     return DatabaseCopy(path, MEMBER, "postgresql", version_text(server), inventory)
 
 
-def run_pg_dump(pg_dump: str, snapshot: str, path: Path, settings_dict: dict) -> None:
+def run_pg_dump(pg_dump: str, snapshot: str, path: Path, settings_dict: Settings) -> None:
     """pg_dump of the database as the exported `snapshot` shows it (the exporting transaction stays open)."""
     run_tool(
         [
@@ -121,7 +121,7 @@ def run_pg_dump(pg_dump: str, snapshot: str, path: Path, settings_dict: dict) ->
     )
 
 
-def restore(settings_dict: dict, path: Path, force: bool) -> None:
+def restore(settings_dict: Settings, path: Path, force: bool) -> None:
     """pg_restore in one transaction: the target gets the whole dump or stays as it was.
 
     Owners, privileges and comments are not restored: the objects belong to the user restoring

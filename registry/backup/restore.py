@@ -18,6 +18,7 @@ from registry import schema
 from .archive import MEDIA, extract_verified, media_files, read_manifest
 from .database import (
     RestoreRefused,
+    Settings,
     describe,
     drop_tables,
     load_database,
@@ -53,7 +54,7 @@ def named(items: list[str]) -> str:
     return shown + (f" … (+{len(items) - MAX_NAMED})" if len(items) > MAX_NAMED else "")
 
 
-def check_target(manifest: Manifest, settings_dict: dict, media_root: Path, force: bool) -> list[str]:
+def check_target(manifest: Manifest, settings_dict: Settings, media_root: Path, force: bool) -> list[str]:
     """The media folder's present files; RestoreRefused if the target cannot take the archive."""
     vendor = vendor_of(settings_dict)
     if manifest.vendor != vendor:
@@ -77,7 +78,7 @@ def check_target(manifest: Manifest, settings_dict: dict, media_root: Path, forc
     return files
 
 
-def restore_archive(archive: Path, settings_dict: dict, media_root: Path, force: bool = False) -> RestoreReport:
+def restore_archive(archive: Path, settings_dict: Settings, media_root: Path, force: bool = False) -> RestoreReport:
     manifest = read_manifest(archive)
     present_files = check_target(manifest, settings_dict, media_root, force)
     # Staged next to the media folder, so the files are moved into it, not copied again.

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from django.db import DatabaseError
 
-from .database import DatabaseCopy, RestoreRefused, private_connection, take_inventory
+from .database import DatabaseCopy, RestoreRefused, Settings, private_connection, take_inventory
 
 MEMBER = "database/registry.sqlite3.gz"
 ENGINE = "django.db.backends.sqlite3"
@@ -43,7 +43,7 @@ def is_in_memory(name: str) -> bool:
     return name == ":memory:" or "mode=memory" in name
 
 
-def restore(settings_dict: dict, packed: Path) -> None:
+def restore(settings_dict: Settings, packed: Path) -> None:
     """Replace the target database's contents by the copy (every page, so --force leaves nothing else)."""
     name = str(settings_dict["NAME"])
     if is_in_memory(name):
