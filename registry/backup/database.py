@@ -16,6 +16,8 @@ from registry import schema
 from .manifest import Inventory
 
 PRIVATE_ALIAS = "registry_backup"
+# A database's settings as in DATABASES, or as dj_database_url parses a DATABASE_URL.
+Settings = Mapping[str, Any]
 
 
 class RestoreRefused(Exception):
@@ -33,7 +35,7 @@ class DatabaseCopy(NamedTuple):
 
 
 @contextmanager
-def private_connection(settings_dict: Mapping[str, Any], alias: str = PRIVATE_ALIAS):
+def private_connection(settings_dict: Settings, alias: str = PRIVATE_ALIAS):
     """A Django connection of its own to the database `settings_dict` describes, as connections[alias] while open.
 
     Backups read their snapshot and restores write their target through it, so the shared
@@ -74,7 +76,7 @@ def drop_tables(connection, names) -> None:
             cursor.execute(f"DROP TABLE IF EXISTS {quote(name)}{cascade}")
 
 
-def describe(settings_dict: Mapping[str, Any]) -> str:
+def describe(settings_dict: Settings) -> str:
     """Where a database is, without its password: a file for SQLite, user@host:port/name for PostgreSQL."""
     if "sqlite" in settings_dict["ENGINE"]:
         return f"SQLite {settings_dict['NAME']}"
@@ -84,7 +86,7 @@ def describe(settings_dict: Mapping[str, Any]) -> str:
     return f"PostgreSQL {user}{host}{port}/{settings_dict['NAME']}"
 
 
-def vendor_of(settings_dict: Mapping[str, Any]) -> str:
+def vendor_of(settings_dict: Settings) -> str:
     """connection.vendor for `settings_dict` without connecting."""
     engine = settings_dict["ENGINE"]
     return "sqlite" if "sqlite" in engine else "postgresql" if "postgres" in engine else engine.rsplit(".", 1)[-1]
@@ -101,7 +103,7 @@ def copy_database(connection, staging: Path) -> DatabaseCopy:
     raise RestoreRefused(f"不支持的数据库 (unsupported database): {connection.vendor}")
 
 
-def load_database(settings_dict: dict, vendor: str, path: Path, force: bool) -> None:
+def load_database(settings_dict: Settings, vendor: str, path: Path, force: bool) -> None:
     """Write the copy at `path` (from an archive) into the database `settings_dict` describes."""
     from . import postgres, sqlite
 
