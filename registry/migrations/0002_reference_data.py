@@ -1,6 +1,6 @@
 """Reference lists the registry starts with; staff edit them afterwards in the admin.
 
-Sources: GB/T 2260 codes and Hohhot's zones (docs/domain.md §3), the six industry clusters in the
+Sources: GB/T 2260 codes and Hohhot's zones (../shared/docs/domain.md §3), the six industry clusters in the
 2024-12 wording plus the earlier one (§4.2), 英才兴蒙 tiers (§0), qualification kinds (§1.5) and
 the Civil Code contract types (§1.3.1).
 """
