@@ -277,23 +277,26 @@ def error_workbook(
     """Every row of the file as uploaded, in its order, plus an error column (empty for good rows),
     so staff fix the rejected rows in place and upload the whole workbook again.
 
-    The import ignores the error column; header errors come on a line of their own after the
-    header. Streamed (xlsx.write): text cells are inline strings, never formulas.
+    The import ignores the error column; header errors are written in the first row's error cell
+    (a line of its own would come back as a row without data). Streamed (xlsx.write): text cells
+    are inline strings, never formulas.
     """
     by_row: dict[int, list[str]] = {}
     for error in errors:
         by_row.setdefault(error.row, []).append(str(error))
     hidden_positions = {i for i, title in enumerate(header) if normalise_header(title) in hidden_columns}
-    width = len(header)
+    # The error column of an error workbook uploaded again is replaced by the new one.
+    kept = [i for i, title in enumerate(header) if str(title or "").strip() != ERROR_COLUMN]
 
     def lines() -> Iterator[list[Any]]:
-        if 1 in by_row:
-            yield [""] * width + ["；".join(by_row[1])]
+        header_errors = by_row.get(1, [])
+        if not rows and header_errors:
+            yield [""] * len(kept) + ["；".join(header_errors)]
         for number, original in enumerate(rows, start=2):
-            cells = list(original[:width]) + [""] * (width - len(original))
-            kept = ["" if i in hidden_positions else cell for i, cell in enumerate(cells)]
-            yield kept + ["；".join(by_row.get(number, ()))]
+            cells = ["" if i in hidden_positions or i >= len(original) else original[i] for i in kept]
+            yield cells + ["；".join((header_errors if number == 2 else []) + by_row.get(number, []))]
 
     output = io.BytesIO()
-    xlsx.write(output, [str(title) for title in header] + [ERROR_COLUMN], lines(), escape_formula, _("errors"))
+    titles = ["" if header[i] is None else str(header[i]) for i in kept] + [ERROR_COLUMN]
+    xlsx.write(output, titles, lines(), escape_formula, _("errors"))
     return output.getvalue()

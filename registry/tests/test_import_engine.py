@@ -272,6 +272,28 @@ class ErrorWorkbookTests(ImportCase):
         self.assertEqual(plan.errors, [])
         self.assertEqual(plan.counts["new"], 4)
 
+    def test_header_errors_come_with_the_first_row_and_the_fixed_workbook_imports(self):
+        rows = [["姓名", "职务", "爱好"], ["张三", "所长"], ["李四", ""]]
+        plan, header, table = service.validate(Talent, csv_text(rows).encode(), "a.csv", self.user)
+        report = service.error_report(Talent, plan, header, table, self.user)
+        values = [[cell.value for cell in row] for row in load_workbook(io.BytesIO(report)).worksheets[0].iter_rows()]
+        self.assertEqual([row[0] for row in values], ["姓名", "张三", "李四"])  # no line of its own
+        self.assertIn("爱好", str(values[1][3]))
+        # Fixed (the unknown column taken out) and uploaded again, with its error column: both import.
+        book = load_workbook(io.BytesIO(report))
+        book.worksheets[0].delete_cols(3)
+        fixed = io.BytesIO()
+        book.save(fixed)
+        plan, header, table = service.validate(Talent, fixed.getvalue(), "a-fixed.xlsx", self.user)
+        self.assertEqual((plan.errors, plan.counts["new"]), ([], 2))
+
+    def test_an_error_workbook_uploaded_again_keeps_one_error_column(self):
+        rows = [["姓名", "已退休", "错误", None], ["张三", "也许", "旧的错误", ""]]
+        plan, header, table = service.validate(Talent, csv_text(rows).encode(), "a.csv", self.user)
+        sheet = load_workbook(io.BytesIO(service.error_report(Talent, plan, header, table, self.user))).worksheets[0]
+        self.assertEqual([cell.value or None for cell in sheet[1]], ["姓名", "已退休", None, "错误"])
+        self.assertNotIn("旧的错误", [cell.value for cell in sheet[2]])
+
     def test_hidden_personal_columns_are_blank_in_the_error_workbook(self):
         clerk = staff("plain")
         rows = [["姓名", "证件号码", "已退休"], ["张三", "150102198001050011", "也许"]]
