@@ -13,11 +13,14 @@ from functools import cache
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.utils import translation
 from django.utils.functional import cached_property
 from django.utils.translation import gettext, gettext_lazy
+
+from registry.validators import validate_id_number
 
 from . import values
 
@@ -37,6 +40,8 @@ def in_chinese(text: object) -> str:
 PLACEHOLDER_TEXT = gettext_lazy("(text)")
 # Codes of digits that Excel turns into numbers when the column is not text (keeping 15 digits).
 CODE_FIELDS = frozenset({"id_number", "credit_code", "phone", "registration_number"})
+# Checks a code field gets in its model's clean() rather than as a field validator.
+MODEL_CHECKS: dict[str, tuple[Callable[[str], None], ...]] = {"id_number": (validate_id_number,)}
 
 
 @dataclass
@@ -106,7 +111,8 @@ class Column:
         return text
 
     def parse_code(self, raw: object) -> str:
-        if values.lost_digits(raw):
+        text = values.parse_text(raw)
+        if values.lost_digits(raw) or (values.rounded_digits(text) and not self.passes_validators(text)):
             raise ValueError(
                 gettext(
                     "%(column)s was turned into a number by Excel and its last digits are lost; "
@@ -114,7 +120,16 @@ class Column:
                 )
                 % {"column": self.label}
             )
-        return values.parse_text(raw)
+        return text
+
+    def passes_validators(self, value: str) -> bool:
+        """Whether a code passes its field's checks (an identity number's are in the model's clean)."""
+        try:
+            for validator in [*self.validators, *MODEL_CHECKS.get(self.name, ())]:
+                validator(value)
+        except ValidationError:
+            return False
+        return True
 
     def render(self, value: object) -> object:
         """A stored value as it goes into a cell (choice label, 是/否); relations are rendered elsewhere."""

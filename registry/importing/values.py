@@ -42,6 +42,12 @@ def lost_digits(raw: object) -> bool:
     return isinstance(raw, str) and bool(SCIENTIFIC.match(raw.strip()))
 
 
+def rounded_digits(text: str) -> bool:
+    """Whether a code reads like the text Excel shows for a long number it keeps (15 digits, then zeros:
+    150102199001011000); only then a failed check is put down to Excel."""
+    return len(text) > 15 and text.isdigit() and not text[15:].strip("0")
+
+
 def looks_like_formula(text: str) -> bool:
     """Whether a spreadsheet could take `text` for a formula (our exports escape such text)."""
     return text.startswith(FORMULA_TRIGGERS) or text.lstrip(" \t\r\n").startswith(

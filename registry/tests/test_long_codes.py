@@ -43,3 +43,15 @@ class LongCodeTests(TestCase):
                 self.assertNotIn("校验位", messages[0])
         plan, _header, _rows = service.validate(Talent, f"姓名,证件号码\n张三,{id_number()}\n".encode(), "ok.csv", user)
         self.assertEqual(plan.errors, [])
+
+    def test_the_text_excel_shows_for_a_rounded_number_gets_the_precise_message(self):
+        # Saved as CSV, Excel writes what it shows: the 15 digits it kept, then zeros.
+        user = service.CommandUser()
+        shown = "150102198001050000"  # 150102198001050011 as Excel shows it; its check character would be 8
+        plan, _header, _rows = service.validate(Talent, f"姓名,证件号码\n张三,{shown}\n".encode(), "shown.csv", user)
+        self.assertEqual([error.message for error in plan.errors], [LOST])
+        # A real number ending in zeros that passes the check is just that number.
+        real = id_number(sequence="100")
+        self.assertEqual(real[15:], "000")
+        plan, _header, _rows = service.validate(Talent, f"姓名,证件号码\n张三,{real}\n".encode(), "real.csv", user)
+        self.assertEqual(plan.errors, [])
