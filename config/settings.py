@@ -228,6 +228,9 @@ IMPORT_MAX_UPLOAD_BYTES = envint("IMPORT_MAX_UPLOAD_MB", 20) * 1024 * 1024
 IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 200_000)
 # Files waiting for confirmation expire after this many seconds.
 IMPORT_PENDING_TTL = envint("IMPORT_PENDING_TTL", 2 * 60 * 60)
+# Workbooks are read in a child process with this much address space and CPU time (workbook_process.py).
+IMPORT_READER_MEMORY_MB = envint("IMPORT_READER_MEMORY_MB", 2048)
+IMPORT_READER_SECONDS = envint("IMPORT_READER_SECONDS", 120)
 
 # Backups (manage.py backup_registry): where the archives go, and how many of the newest are kept (0 keeps all).
 BACKUP_DIR = Path(env("BACKUP_DIR", str(BASE_DIR / "backups")))

@@ -1,7 +1,8 @@
 """Reading an uploaded spreadsheet into a header and rows, refusing unusable or hostile files.
 
-xlsx and xls are read with python-calamine (about ten times faster than openpyxl); an xlsx is first
-checked for decompression bombs. CSV encodings are detected: UTF-8 (with or without BOM), UTF-16,
+xlsx and xls are read with python-calamine (about ten times faster than openpyxl) in a limited child
+process (workbook_process.py); an xlsx is first checked for decompression bombs and for sheets that
+reach too far (sheet_limits.py). CSV encodings are detected: UTF-8 (with or without BOM), UTF-16,
 GB18030/GBK. Strict UTF-8 is tried before GB18030 because UTF-8 bytes often decode as GB18030 without
 error, giving mojibake.
 """
@@ -11,16 +12,15 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import re
 import unicodedata
 import zipfile
+import zlib
 from typing import Any
 
-import python_calamine
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from . import values
+from . import sheet_limits, values, workbook_process
 
 XLSX_MAGIC = b"PK\x03\x04"
 XLS_MAGIC = b"\xd0\xcf\x11\xe0"
@@ -28,12 +28,6 @@ XLS_MAGIC = b"\xd0\xcf\x11\xe0"
 MAX_UNCOMPRESSED_BYTES = 400 * 1024 * 1024
 MAX_RATIO = 200
 RATIO_CHECK_FROM = 10 * 1024 * 1024
-# No registry model has nearly this many columns; wider files are refused before they are laid out.
-MAX_COLUMNS = 1000
-SHEET_PART = re.compile(r"^xl/worksheets/[^/]+\.xml$")
-# A row (<row r="12">) or cell (<c r="B12">) reference in a sheet's XML, with or without a prefix.
-SHEET_REFERENCE = re.compile(rb'<(?:\w+:)?(?:row|c)\s(?:[^>]*?\s)?r="([A-Z]{0,3})([0-9]{1,9})"')
-SCAN_CHUNK = 1024 * 1024
 
 
 class UnusableFile(Exception):
@@ -71,7 +65,7 @@ def read_table(data: bytes, file_name: str = "") -> tuple[list[Any], list[list[A
 
 def check_zip(data: bytes) -> None:
     """Refuse an xlsx whose compressed parts would expand enormously (a decompression bomb), or
-    whose sheets reach further than an import can read (check_sheet_extent)."""
+    whose sheets reach further than an import reads (sheet_limits.py)."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
@@ -81,62 +75,26 @@ def check_zip(data: bytes) -> None:
     packed = sum(member.compress_size for member in members) or 1
     if total > MAX_UNCOMPRESSED_BYTES or (total > RATIO_CHECK_FROM and total / packed > MAX_RATIO):
         raise UnusableFile(_("The workbook expands to an implausible size and was refused."))
-    for member in members:
-        if SHEET_PART.match(member.filename):
-            try:
-                check_sheet_extent(archive, member)
-            except zipfile.BadZipFile as error:
-                raise UnusableFile(_("The file is not a valid Excel workbook.")) from error
+    try:
+        sheet_limits.check_xlsx(archive)
+    except sheet_limits.TooFar as far:
+        raise UnusableFile(too_far_message(far.extent.rows, far.extent.columns)) from far
+    except (zipfile.BadZipFile, NotImplementedError, RuntimeError, EOFError, zlib.error) as error:
+        raise UnusableFile(_("The file is not a valid Excel workbook.")) from error
 
 
-def check_sheet_extent(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> None:
-    """Refuse a sheet with a cell beyond the rows and columns an import can read.
-
-    The reader lays a sheet out as a full grid from A1 to its last cell, so one cell at
-    XFD1048576 in a 1.5 KB file would need some 100 GB. The sheet's XML is scanned for row and
-    cell references first, in pieces cut at a tag's start so no reference is split."""
-    last_row = last_column = 0
-    tail = b""
-    with archive.open(member) as part:
-        while True:
-            chunk = part.read(SCAN_CHUNK)
-            text = tail + chunk
-            cut = text.rfind(b"<") if chunk else len(text)
-            if cut <= 0 and chunk:  # no complete tag yet: read on
-                tail = text
-                continue
-            for match in SHEET_REFERENCE.finditer(text, 0, cut):
-                letters, row = match.group(1), int(match.group(2))
-                last_row = max(last_row, row)
-                if letters:
-                    last_column = max(last_column, column_number(letters))
-            tail = text[cut:]
-            if not chunk:
-                break
-            if last_row > settings.IMPORT_MAX_ROWS + 1 or last_column > MAX_COLUMNS:
-                break
-    if last_row > settings.IMPORT_MAX_ROWS + 1 or last_column > MAX_COLUMNS:
-        raise UnusableFile(
-            _(
-                "The sheet has cells up to row %(row)d and column %(column)d; at most %(max_rows)d rows and "
-                "%(max_columns)d columns can be read. Delete the unused rows and columns after the data (or "
-                "copy the data into a new workbook) and upload it again."
-            )
-            % {
-                "row": last_row,
-                "column": last_column,
-                "max_rows": settings.IMPORT_MAX_ROWS + 1,
-                "max_columns": MAX_COLUMNS,
-            }
-        )
-
-
-def column_number(letters: bytes) -> int:
-    """Spreadsheet column letters as a number: A is 1, XFD is 16384."""
-    number = 0
-    for letter in letters:
-        number = number * 26 + letter - 64
-    return number
+def too_far_message(rows: int, columns: int) -> str:
+    return _(
+        "The sheet has cells up to row %(row)d and column %(column)d; an import reads at most %(max_rows)d rows, "
+        "%(max_columns)d columns and %(max_cells)d cells (rows times columns). Delete the unused rows and columns "
+        "after the data (or copy the data into a new workbook) and upload it again."
+    ) % {
+        "row": rows,
+        "column": columns,
+        "max_rows": sheet_limits.max_rows(),
+        "max_columns": sheet_limits.MAX_COLUMNS,
+        "max_cells": sheet_limits.MAX_CELLS,
+    }
 
 
 def read_csv(data: bytes) -> list[list[str]]:
@@ -145,10 +103,10 @@ def read_csv(data: bytes) -> list[list[str]]:
     rows = []
     try:
         for row in reader:
-            if len(row) > MAX_COLUMNS:
+            if len(row) > sheet_limits.MAX_COLUMNS:
                 raise UnusableFile(
                     _("Line %(line)d has %(count)d columns; at most %(limit)d can be read.")
-                    % {"line": reader.line_num, "count": len(row), "limit": MAX_COLUMNS}
+                    % {"line": reader.line_num, "count": len(row), "limit": sheet_limits.MAX_COLUMNS}
                 )
             rows.append(row)
     except csv.Error as error:
@@ -167,21 +125,24 @@ def read_csv(data: bytes) -> list[list[str]]:
 
 
 def read_workbook(data: bytes) -> list[list[Any]]:
-    try:
-        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-        sheet = workbook.get_sheet_by_index(0)
-        if sheet.height > settings.IMPORT_MAX_ROWS + 1:
-            raise UnusableFile(
-                _("The file has %(rows)d rows; at most %(limit)d can be imported at once.")
-                % {"rows": sheet.height - 1, "limit": settings.IMPORT_MAX_ROWS}
+    """The first sheet's rows, read by calamine in a limited child process (workbook_process.py)."""
+    outcome = workbook_process.read_first_sheet(
+        data, sheet_limits.max_rows(), sheet_limits.MAX_COLUMNS, sheet_limits.MAX_CELLS
+    )
+    if outcome.kind == "rows" and outcome.rows is not None:
+        # calamine gives "" for empty cells; the rest of the import treats None and "" alike.
+        return outcome.rows
+    if outcome.kind == "too_far" and outcome.extent is not None:
+        raise UnusableFile(too_far_message(*outcome.extent))
+    if outcome.kind == "limits":
+        raise UnusableFile(
+            _(
+                "The workbook needs more memory or time to read than an import allows: it reaches too far or "
+                "declares more than it holds. Delete the unused rows and columns after the data (or copy the "
+                "data into a new workbook) and upload it again."
             )
-        rows = sheet.to_python(skip_empty_area=False)
-    except UnusableFile:
-        raise
-    except Exception as error:  # calamine raises several error types for broken files
-        raise UnusableFile(_("The file is not a valid Excel workbook.")) from error
-    # calamine gives "" for empty cells; the rest of the import treats None and "" alike.
-    return [list(row) for row in rows]
+        )
+    raise UnusableFile(_("The file is not a valid Excel workbook."))
 
 
 def decode_text(data: bytes) -> str:

@@ -1,0 +1,100 @@
+"""calamine in a child process with a memory and a time limit.
+
+calamine lays each sheet out as a dense grid and reserves room for the counts a file declares; a
+crafted xlsx or xls of a few kilobytes (a far cell, a DIMENSIONS record, a shared-string count, a
+compound-file chain that loops) makes it ask for a hundred gigabytes and abort the process, or panic.
+So an import reads its workbook here: in a child process whose address space (IMPORT_READER_MEMORY_MB)
+and CPU time (IMPORT_READER_SECONDS) are limited. A file that kills the child is refused, and the
+worker serving the request lives on.
+
+The file is also the child's program: run as a script it imports no Django, reads the workbook from
+standard input and writes the outcome to standard output (a pickle the parent reads back allowing
+nothing but dates and times besides plain values).
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import logging
+import pickle
+import subprocess
+import sys
+from typing import Any, NamedTuple
+
+logger = logging.getLogger(__name__)
+
+
+class Outcome(NamedTuple):
+    """What the child made of a workbook: kind is "rows" (the first sheet's rows), "too_far" (the sheet's
+    last row and column, beyond the limits), "unreadable" (calamine refused it) or "limits" (the child
+    ran out of memory or time, or died)."""
+
+    kind: str
+    rows: list[list[Any]] | None = None
+    extent: tuple[int, int] | None = None
+
+
+def read_first_sheet(data: bytes, max_rows: int, max_columns: int, max_cells: int) -> Outcome:
+    """The first sheet of an xlsx or xls file, read by calamine in a limited child process."""
+    from django.conf import settings
+
+    limits = [max_rows, max_columns, max_cells, settings.IMPORT_READER_MEMORY_MB, settings.IMPORT_READER_SECONDS]
+    try:
+        finished = subprocess.run(
+            [sys.executable, "-I", __file__, *map(str, limits)],
+            input=data,
+            capture_output=True,
+            timeout=settings.IMPORT_READER_SECONDS * 2 + 10,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        logger.warning("workbook reader: no answer within %d s", settings.IMPORT_READER_SECONDS * 2 + 10)
+        return Outcome("limits")
+    if finished.returncode != 0:
+        logger.warning("workbook reader ended with %d: %s", finished.returncode, finished.stderr[-400:])
+        return Outcome("limits")
+    outcome: Outcome = Outcome(*ValuesOnly(io.BytesIO(finished.stdout)).load())
+    return outcome
+
+
+class ValuesOnly(pickle.Unpickler):
+    """Reads back plain values, dates and times; anything else in the child's answer is refused."""
+
+    ALLOWED = {("datetime", name) for name in ("date", "datetime", "time", "timedelta")}
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) in self.ALLOWED:
+            return getattr(datetime, name)
+        raise pickle.UnpicklingError(f"{module}.{name} is not a cell value")
+
+
+def child(arguments: list[str]) -> tuple[Any, ...]:
+    """The child's work: limit itself, read standard input with calamine, answer with an Outcome's fields."""
+    import resource
+
+    max_rows, max_columns, max_cells, memory_mb, seconds = map(int, arguments)
+    resource.setrlimit(resource.RLIMIT_AS, (memory_mb * 2**20, memory_mb * 2**20))
+    resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # an aborted read leaves no core file behind
+    data = sys.stdin.buffer.read()
+    import python_calamine
+
+    try:
+        sheet = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
+        last = sheet.end  # (row, column) of the last cell, 0-based; None for an empty sheet
+        rows, columns = (last[0] + 1, last[1] + 1) if last else (0, 0)
+        if rows > max_rows or columns > max_columns or rows * columns > max_cells:
+            return ("too_far", None, (rows, columns))
+        return ("rows", [list(row) for row in sheet.to_python(skip_empty_area=False)], None)
+    except MemoryError:
+        return ("limits", None, None)
+    except BaseException as error:  # calamine's errors, and its panics (a BaseException)
+        if isinstance(error, (KeyboardInterrupt, SystemExit)):
+            raise
+        return ("unreadable", None, None)
+
+
+if __name__ == "__main__":
+    answer = child(sys.argv[1:])
+    sys.stdout.buffer.write(pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
