@@ -25,6 +25,7 @@ from .existing import ExistingRecords, ParsedRow, Record
 from .header import BoundColumn, bind_header, key_field_names
 from .plan import Change, Create, Diff, Links, NewOrganization, Plan, RowError, Update
 from .relations import join_parts
+from .scope import NewLinks
 
 MAX_PREVIEW_CHANGES = 20_000
 SKIPPED_ON_WRITE = {"id", "created_at", "updated_at"}
@@ -52,6 +53,7 @@ class Importer:
         self.plan = Plan(model_label=model._meta.label, fields=[f.attname for f in self.write_fields])
         self.plan.new_organizations = self.related.new_organizations
         self.key_names = key_field_names(model)
+        self.new_links = NewLinks()
 
     def error(self, row: int, column: str, value: object, message: object) -> None:
         self.plan.errors.append(RowError(row, column, "" if value is None else str(value), str(message)))
@@ -169,7 +171,7 @@ class Importer:
         for column in plain:
             value = cleaned[column.name]
             attributes[column.attname] = None if isinstance(value, NewOrganization) else value
-        if not self.validate_instance(row.number, instance, plain):
+        if not self.validate_instance(row.number, instance, plain, self.scope_links(cleaned, many)):
             return
         record = [attributes[name] for name in self.plan.fields]
         if self.plan.new_organizations:
@@ -197,7 +199,7 @@ class Importer:
         for column in changed:
             value = cleaned[column.name]
             setattr(instance, column.attname, None if isinstance(value, NewOrganization) else value)
-        if not self.validate_instance(row.number, instance, plain):
+        if not self.validate_instance(row.number, instance, plain, self.scope_links(cleaned, many)):
             return
         new_values = [getattr(instance, name) for name in self.plan.fields]
         for column in changed:
@@ -213,8 +215,17 @@ class Importer:
         diffs += [Diff(c.label, sorted(existing.links_of(c.name, pk)), cleaned[c.name]) for c in many_changed]
         self.note_change(row, "update", diffs)
 
-    def validate_instance(self, number: int, instance: models.Model, plain: list[Column]) -> bool:
-        """The model's own clean() (identity number check, birth date, ...) and the user's scope."""
+    def scope_links(self, cleaned: dict[str, Any], many: list[Column]) -> dict[str, list[models.Model]] | None:
+        """The records the row's many-to-many cells link to, for a scoped user's scope check."""
+        if not many or not access.is_scoped(self.user):
+            return None
+        return self.new_links.of(cleaned, many)
+
+    def validate_instance(
+        self, number: int, instance: models.Model, plain: list[Column], links: dict[str, list[models.Model]] | None
+    ) -> bool:
+        """The model's own clean() (identity number check, birth date, ...) and the user's scope on
+        the row's new values, its many-to-many `links` included."""
         try:
             instance.clean()
         except ValidationError as error:
@@ -225,7 +236,7 @@ class Importer:
                 value = getattr(instance, name, "") if name != NON_FIELD_ERRORS else ""
                 self.error(number, label, value, " ".join(messages))
             return False
-        if not access.in_scope(self.user, instance):
+        if not access.in_scope(self.user, instance, links):
             self.error(number, "", "", _("the record lies outside your districts"))
             return False
         return True
