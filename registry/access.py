@@ -12,6 +12,7 @@ StaffScope naming no district (all removed, or deleted) sees nothing: the scope 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
@@ -52,6 +53,16 @@ def personal_fields(model: ModelType | models.Model) -> tuple[str, ...]:
 def hidden_fields(user: Viewer, model: ModelType | models.Model) -> tuple[str, ...]:
     """Personal fields `user` must not see on `model`: masked on screens, blank in files."""
     return () if can_view_personal_data(user) else personal_fields(model)
+
+
+def hidden_value_error(labels: Iterable[object]) -> str:
+    """Why a change is refused when a stored personal value the user does not see fails a check
+    (a passport number checked as an identity number after a change of 证件类型): the fields are
+    named, the values never."""
+    return gettext(
+        "The stored %(fields)s does not fit this change (it is not shown to you); "
+        "staff with the 个人信息查看 role can correct it."
+    ) % {"fields": "、".join(map(str, labels))}
 
 
 def mask(value: object) -> str:

@@ -155,11 +155,9 @@ class PersonalErrorsForm(FormBase):
             locked = [name for name in errors.error_dict if name in self.locked_personal]
             if locked:
                 kept = {name: items for name, items in errors.error_dict.items() if name not in locked}
-                labels = "、".join(str(self._meta.model._meta.get_field(name).verbose_name) for name in locked)
-                message = _(
-                    "The stored %(fields)s does not fit this change (it is not shown to you); "
-                    "staff with the 个人信息查看 role can correct it."
-                ) % {"fields": labels}
+                message = access.hidden_value_error(
+                    self._meta.model._meta.get_field(name).verbose_name for name in locked
+                )
                 kept.setdefault(NON_FIELD_ERRORS, []).append(ValidationError(message, code="personal_data"))
                 errors = ValidationError(kept)
         super()._update_errors(errors)  # type: ignore[misc]  # BaseModelForm's private hook, not in django-stubs

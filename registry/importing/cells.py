@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
 
+from registry import access
 from registry.models import Organization
 
 from . import values
@@ -25,17 +26,23 @@ from .plan import NewOrganization
 from .relations import Resolver, split_many
 
 
+class HiddenValueError(ValueError):
+    """A cell's value is refused and must not be echoed (it may be someone's personal data)."""
+
+
 class RelatedNames:
     """The records named in a file's relation cells, loaded with a few queries per column."""
 
-    def __init__(self, create_missing: bool = False) -> None:
+    def __init__(self, create_missing: bool = False, personal_keys: bool = True) -> None:
         self.create_missing = create_missing
+        # Without the personal-data permission identity numbers never name a talent (no oracle).
+        self.personal_keys = personal_keys
         self.resolvers: dict[type[models.Model], Resolver] = {}
         self.new_organizations: list[str] = []
 
     def resolver(self, related_model: type[models.Model]) -> Resolver:
         if related_model not in self.resolvers:
-            self.resolvers[related_model] = Resolver(related_model)
+            self.resolvers[related_model] = Resolver(related_model, self.personal_keys)
         return self.resolvers[related_model]
 
     def load(self, bound: list[BoundColumn], rows: Sequence[Sequence[Any]]) -> None:
@@ -62,6 +69,10 @@ class RelatedNames:
             ) from None
         if pk is not None:
             return pk
+        if not self.personal_keys and access.personal_fields(column.related_model) and values.looks_personal(text):
+            raise HiddenValueError(
+                _("an identity number or phone does not name a record for you; write “name / employer”")
+            )
         if self.create_missing and column.related_model is Organization:
             if text not in self.new_organizations:
                 self.new_organizations.append(text)

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from registry import access
 
 from . import preview, values
-from .cells import RelatedNames, clean_cell
+from .cells import HiddenValueError, RelatedNames, clean_cell
 from .columns import Column, columns_for, in_chinese
 from .existing import ExistingRecords, ParsedRow, Record
 from .header import BoundColumn, bind_header, key_field_names
@@ -47,7 +47,7 @@ class Importer:
         self.progress: Progress = progress or (lambda done, total: None)
         self.hidden = set(access.hidden_fields(user, model))
         self.all_columns = columns_for(model)
-        self.related = RelatedNames(create_missing)
+        self.related = RelatedNames(create_missing, access.can_view_personal_data(user))
         self.template: dict[str, Any] | None = None
         self.write_fields = [f for f in model._meta.concrete_fields if f.attname not in SKIPPED_ON_WRITE]
         self.plan = Plan(model_label=model._meta.label, fields=[f.attname for f in self.write_fields])
@@ -99,7 +99,7 @@ class Importer:
             try:
                 cleaned[column.name] = clean_cell(raw, column, self.related)
             except ValueError as error:
-                self.error(number, column.label, raw, error)
+                self.error(number, column.label, "" if isinstance(error, HiddenValueError) else raw, error)
                 ok = False
             except ValidationError as error:
                 self.error(number, column.label, raw, " ".join(error.messages))
@@ -231,7 +231,12 @@ class Importer:
         except ValidationError as error:
             labels = {c.name: c.label for c in plain}
             by_field = error.message_dict if hasattr(error, "error_dict") else {NON_FIELD_ERRORS: error.messages}
+            hidden = [name for name in by_field if name in self.hidden]
+            if hidden:  # stored personal values the user does not see: named, never shown
+                self.error(number, "", "", access.hidden_value_error(field_label(self.model, name) for name in hidden))
             for name, messages in by_field.items():
+                if name in hidden:
+                    continue
                 label = "" if name == NON_FIELD_ERRORS else labels.get(name) or field_label(self.model, name)
                 value = getattr(instance, name, "") if name != NON_FIELD_ERRORS else ""
                 self.error(number, label, value, " ".join(messages))

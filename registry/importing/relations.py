@@ -43,8 +43,9 @@ def join_parts(parts: Iterable[object]) -> str:
 class Resolver:
     """Turns cell texts into primary keys of `model`, loading all candidates at once."""
 
-    def __init__(self, model: type[models.Model]) -> None:
+    def __init__(self, model: type[models.Model], personal_keys: bool = True) -> None:
         self.model = model
+        self.personal_keys = personal_keys  # whether an identity number may name a talent
         self.paths = display_paths(model)
         self.found: dict[str, int] = {}
         self.ambiguous: set[str] = set()
@@ -88,7 +89,7 @@ class Resolver:
             if any(f.name == "code" for f in model._meta.fields):
                 yield from model.objects.filter(code__in=texts).values_list("code", "pk")
             return
-        if model is Talent:
+        if model is Talent and self.personal_keys:
             numbers = {values.half_width(text).upper(): text for text in texts}
             for number, pk in model.objects.filter(id_number__in=numbers).values_list("id_number", "pk"):
                 yield numbers[number], pk

@@ -48,6 +48,15 @@ def rounded_digits(text: str) -> bool:
     return len(text) > 15 and text.isdigit() and not text[15:].strip("0")
 
 
+PERSONAL_NUMBER = re.compile(r"^\+?[\d\s()-]{7,}[\dXx]$")
+
+
+def looks_personal(text: str) -> bool:
+    """Whether a cell naming a record reads like an identity number or a phone number (digits,
+    perhaps spaced, a final X), which users without the personal-data permission never look up."""
+    return bool(PERSONAL_NUMBER.match(half_width(text).strip()))
+
+
 def looks_like_formula(text: str) -> bool:
     """Whether a spreadsheet could take `text` for a formula (our exports escape such text)."""
     return text.startswith(FORMULA_TRIGGERS) or text.lstrip(" \t\r\n").startswith(

@@ -1,4 +1,6 @@
-"""Issue 13, the import's trust points on the engine split: scope on the new values (point 3), ...
+"""Issue 13, the import's trust points on the engine split: scope on the new values (point 3),
+identity numbers never a key nor echoed without the personal-data permission (5), stored personal
+values never shown by a validation error (6), ...
 
 Each test reproduces a point as a district-scoped clerk (or a superuser where scope is not the
 question) through the service API the admin and the commands share.
@@ -11,8 +13,8 @@ from django.test import TestCase
 
 from registry import roles
 from registry.importing import service
-from registry.models import Division, Organization, TechContract
-from registry.tests.support import RecordFactory, make_user
+from registry.models import Division, Organization, Talent, TechContract, Workstation, WorkstationMember
+from registry.tests.support import RecordFactory, id_number, make_user
 
 from .impexp_support import csv_text
 
@@ -76,3 +78,77 @@ class ImportScopeOnNewValuesTests(TestCase):
         boss = make_user(roles.ADMINISTRATOR, username="boss")
         plan = validate(TechContract, self.contract_rows("新合同", "乙区买方"), boss)
         self.assertEqual((plan.errors, plan.counts["new"]), ([], 1))
+
+
+class IdentityNumberOracleTests(TestCase):
+    """Point 5: for users without the personal-data permission identity numbers are never a key."""
+
+    host: Organization
+    real: str
+    made_up: str
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.host = Organization.objects.create(name="工作站依托单位")
+        Workstation.objects.create(name="院士工作站", kind=Workstation.Kind.ACADEMICIAN_EXPERT, host=cls.host)
+        cls.real = id_number("19700101")
+        Talent.objects.create(name="真实专家", employer=cls.host, id_number=cls.real)
+        cls.made_up = id_number("19700102")
+
+    def member_rows(self, *talents):
+        return [["工作站", "人才"], *[["院士工作站", talent] for talent in talents]]
+
+    def test_known_and_unknown_numbers_get_the_same_answer_and_are_not_echoed(self):
+        clerk = make_user(roles.DATA_ENTRY, username="clerk")
+        plan = validate(WorkstationMember, self.member_rows(self.real, self.made_up), clerk)
+        self.assertFalse(plan.creates)
+        answers = [error.message for error in plan.errors]
+        self.assertEqual(len(answers), 2)
+        self.assertEqual(answers[0], answers[1])
+        self.assertIn("姓名 / 工作单位", answers[0])
+        for error in plan.errors:
+            self.assertEqual(error.value, "")
+            self.assertNotIn(self.real[:10], str(error))
+            self.assertNotIn(self.made_up[:10], str(error))
+        self.assertNotIn(self.real[:10], plan.to_json())
+
+    def test_spaced_numbers_and_phones_are_not_looked_up_either(self):
+        clerk = make_user(roles.DATA_ENTRY, username="clerk")
+        spaced = f"{self.real[:6]} {self.real[6:14]} {self.real[14:]}"
+        plan = validate(WorkstationMember, self.member_rows(spaced, "139 0000 0000"), clerk)
+        self.assertEqual([error.value for error in plan.errors], ["", ""])
+
+    def test_the_name_and_employer_still_name_the_talent(self):
+        clerk = make_user(roles.DATA_ENTRY, username="clerk")
+        plan = validate(WorkstationMember, self.member_rows("真实专家 / 工作站依托单位"), clerk)
+        self.assertEqual((plan.errors, plan.counts["new"]), ([], 1))
+
+    def test_with_the_personal_data_permission_the_number_is_the_key(self):
+        officer = make_user(roles.DATA_ENTRY, roles.PERSONAL_DATA, username="officer")
+        plan = validate(WorkstationMember, self.member_rows(self.real, self.made_up), officer)
+        self.assertEqual(plan.counts["new"], 1)
+        self.assertEqual([error.row for error in plan.errors], [3])
+
+
+class StoredValueLeakTests(TestCase):
+    """Point 6 (imports): a change of 证件类型 must not put the stored passport number in the preview."""
+
+    def setUp(self):
+        employer = Organization.objects.create(name="某研究院")
+        Talent.objects.create(name="外籍专家", employer=employer, id_type="passport", id_number="E12345678")
+        self.rows = [["姓名", "工作单位", "证件类型"], ["外籍专家", "某研究院", "居民身份证"]]
+
+    def test_switching_the_document_type_does_not_show_the_stored_number(self):
+        clerk = make_user(roles.DATA_ENTRY, username="clerk")
+        plan, header, rows = service.validate(Talent, csv_text(self.rows).encode(), "f.csv", clerk)
+        self.assertEqual(len(plan.errors), 1)
+        self.assertIn("证件号码", plan.errors[0].message)
+        self.assertIn("不向您显示", plan.errors[0].message)
+        self.assertNotIn("E12345678", plan.to_json())
+        self.assertNotIn(b"E12345678", service.error_report(Talent, plan, header, rows, clerk))
+        self.assertEqual(Talent.objects.get().id_type, "passport")
+
+    def test_with_the_personal_data_permission_the_value_is_named(self):
+        officer = make_user(roles.DATA_ENTRY, roles.PERSONAL_DATA, username="officer")
+        plan = validate(Talent, self.rows, officer)
+        self.assertEqual([error.value for error in plan.errors], ["E12345678"])
