@@ -76,7 +76,12 @@ class SpreadsheetMixin(ImportExportMixin):  # type: ignore[misc]  # django-impor
             upload = form.cleaned_data["import_file"]
             try:
                 plan, header, rows = service.validate(
-                    self.model, upload.read(), upload.name, request.user, form.cleaned_data["create_missing"]
+                    self.model,
+                    upload.read(),
+                    upload.name,
+                    request.user,
+                    form.cleaned_data["create_missing"],
+                    clear_blanks=form.cleaned_data["clear_blanks"],
                 )
             except reading.UnusableFile as error:
                 form.add_error("import_file", str(error))

@@ -21,11 +21,13 @@ Record = dict[str, Any]
 
 
 class ParsedRow(NamedTuple):
-    """A row whose cells are all valid: its number, natural key and values by field name."""
+    """A row whose cells are all valid: its number, natural key, values by field name, and the
+    names of the fields whose cells were blank."""
 
     number: int
     key: tuple[Any, ...]
     cleaned: dict[str, Any]
+    blank: frozenset[str] = frozenset()
 
 
 class ExistingRecords:

@@ -9,7 +9,8 @@ ACCEPTED_SUFFIXES = (".xlsx", ".xls", ".csv", ".txt")
 
 
 class SpreadsheetImportForm(forms.Form):
-    """The upload step: a spreadsheet and whether unknown organizations may be created."""
+    """The upload step: a spreadsheet, whether unknown organizations may be created, and whether
+    blank cells clear stored values."""
 
     import_file = forms.FileField(
         label=_("File to import"),
@@ -19,6 +20,14 @@ class SpreadsheetImportForm(forms.Form):
         label=_("Create missing organizations"),
         required=False,
         help_text=_("Organizations named in the file but not yet registered are created (off: such rows are errors)."),
+    )
+    clear_blanks = forms.BooleanField(
+        label=_("Blank cells clear stored values"),
+        required=False,
+        help_text=_(
+            "Off: a blank cell leaves the value stored for an existing record as it is. On: it clears it "
+            "(the preview lists every field that would be cleared)."
+        ),
     )
 
     def clean_import_file(self) -> UploadedFile:

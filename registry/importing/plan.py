@@ -95,6 +95,7 @@ class Plan:
     changes: list[Change] = field(default_factory=list)
     rows: int = 0
     ignored: list[str] = field(default_factory=list)  # personal-data columns the user may not import
+    clear_blanks: bool = False  # blank cells clear stored values (else they leave them alone)
 
     @property
     def model(self) -> type[models.Model]:
@@ -129,7 +130,7 @@ class Plan:
 # Named tuples are written as JSON arrays (compact for 100k rows), a NewOrganization as {"new": name},
 # dates and decimals as strings (turned back by the model field of their column).
 
-SCALARS = ("model_label", "fields", "new_organizations", "unchanged", "rows", "ignored")
+SCALARS = ("model_label", "fields", "new_organizations", "unchanged", "rows", "ignored", "clear_blanks")
 
 
 class PlanEncoder(DjangoJSONEncoder):
@@ -150,7 +151,7 @@ def encode(plan: Plan) -> str:
 
 def decode(text: str) -> Plan:
     data = json.loads(text)
-    plan = Plan(**{key: data[key] for key in SCALARS})
+    plan = Plan(**{key: data[key] for key in SCALARS if key in data})
     revive = value_reviver(plan.model, plan.fields)
     plan.creates = [Create(revive(values), links) for values, links in data["creates"]]
     plan.updates = [Update(pk, revive(values), changed, links) for pk, values, changed, links in data["updates"]]

@@ -41,16 +41,20 @@ class Importer:
         user: access.Viewer,
         create_missing: bool = False,
         progress: Progress | None = None,
+        clear_blanks: bool = False,
     ) -> None:
         self.model = model
         self.user = user
+        self.clear_blanks = clear_blanks  # whether a blank cell clears the stored value
         self.progress: Progress = progress or (lambda done, total: None)
         self.hidden = set(access.hidden_fields(user, model))
         self.all_columns = columns_for(model)
         self.related = RelatedNames(create_missing, access.can_view_personal_data(user))
         self.template: dict[str, Any] | None = None
         self.write_fields = [f for f in model._meta.concrete_fields if f.attname not in SKIPPED_ON_WRITE]
-        self.plan = Plan(model_label=model._meta.label, fields=[f.attname for f in self.write_fields])
+        self.plan = Plan(
+            model_label=model._meta.label, fields=[f.attname for f in self.write_fields], clear_blanks=clear_blanks
+        )
         self.plan.new_organizations = self.related.new_organizations
         self.key_names = key_field_names(model)
         self.new_links = NewLinks()
@@ -81,13 +85,24 @@ class Importer:
                 self.error(number, "", self.key_text(cleaned), message)
                 continue
             seen_keys[key] = number
-            parsed.append(ParsedRow(number, key, cleaned))
+            parsed.append(ParsedRow(number, key, cleaned, self.blank_cells(row, bound)))
             if number % 5000 == 0:
                 self.progress(number, len(rows) * 2)
         self.match_and_compare(parsed, [column for _, column in bound])
         preview.name_related_values(self.model, self.plan.changes, bound, self.related)
         self.progress(len(rows) * 2, len(rows) * 2)
         return self.plan
+
+    def blank_cells(self, row: Sequence[Any], bound: list[BoundColumn]) -> frozenset[str]:
+        """The fields whose cells are blank and so leave an existing record's value alone (unless
+        the user chose to clear with blanks); key fields always take part in matching."""
+        if self.clear_blanks:
+            return frozenset()
+        return frozenset(
+            column.name
+            for position, column in bound
+            if column.name not in self.key_names and (position >= len(row) or values.is_blank(row[position]))
+        )
 
     def key_text(self, cleaned: dict[str, Any]) -> str:
         return join_parts(preview.display(self.model, cleaned.get(name), name, self.related) for name in self.key_names)
@@ -187,6 +202,8 @@ class Importer:
         self, row: ParsedRow, record: Record, plain: list[Column], many: list[Column], existing: ExistingRecords
     ) -> None:
         cleaned, pk = row.cleaned, record["pk"]
+        plain = [c for c in plain if c.name not in row.blank]  # blank cells leave stored values alone
+        many = [c for c in many if c.name not in row.blank]
         changed = [c for c in plain if cleaned[c.name] != record[c.attname]]
         many_changed = [c for c in many if set(cleaned[c.name]) != existing.links_of(c.name, pk)]
         if not changed and not many_changed:
@@ -274,6 +291,8 @@ def build_plan(
     user: access.Viewer,
     create_missing: bool = False,
     progress: Progress | None = None,
+    clear_blanks: bool = False,
 ) -> Plan:
-    """The Plan of importing `rows` (under `header`) into `model` as `user`; nothing is written."""
-    return Importer(model, user, create_missing, progress).build(header, rows)
+    """The Plan of importing `rows` (under `header`) into `model` as `user`; nothing is written.
+    Blank cells leave the stored values of existing records alone unless `clear_blanks`."""
+    return Importer(model, user, create_missing, progress, clear_blanks).build(header, rows)

@@ -35,8 +35,10 @@ def display(model: type[models.Model], value: Any, name: str, related: RelatedNa
 def name_related_values(
     model: type[models.Model], changes: list[Change], bound: list[BoundColumn], related: RelatedNames
 ) -> None:
-    """Rewrite the diffs of `changes` as text; old related records are named in one query per model."""
+    """Rewrite the diffs of `changes` as text (choices by their Chinese labels, 是/否); old related
+    records are named in one query per model."""
     relations = {column.label: column for _, column in bound if column.is_relation}
+    plain = {column.label: column for _, column in bound if not column.is_relation}
     wanted: dict[type[models.Model], set[int]] = {}
     for change in changes:
         for diff in change.diffs:
@@ -48,7 +50,9 @@ def name_related_values(
         for index, diff in enumerate(change.diffs):
             column = relations.get(diff.label)
             if column is None:
-                change.diffs[index] = Diff(diff.label, describe(diff.old), describe(diff.new))
+                shown = plain.get(diff.label)
+                old, new = (diff.old, diff.new) if shown is None else (shown.render(diff.old), shown.render(diff.new))
+                change.diffs[index] = Diff(diff.label, describe(old), describe(new))
                 continue
             old = "；".join(names[column.related_model].get(pk, "") for pk in as_list(diff.old) if pk is not None)
             new = describe(display(model, diff.new, column.name, related))

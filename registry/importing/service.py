@@ -27,10 +27,11 @@ def validate(
     user: access.Viewer,
     create_missing: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    clear_blanks: bool = False,
 ) -> tuple[engine.Plan, list[Any], list[list[Any]]]:
     """Read and validate a file: (plan, header, rows). Raises reading.UnusableFile."""
     header, rows = reading.read_table(data, file_name)
-    plan = engine.build_plan(model, header, rows, user, create_missing, progress)
+    plan = engine.build_plan(model, header, rows, user, create_missing, progress, clear_blanks)
     return plan, header, rows
 
 

@@ -1,6 +1,6 @@
 """Issue 13, the import's trust points on the engine split: scope on the new values (point 3),
 identity numbers never a key nor echoed without the personal-data permission (5), stored personal
-values never shown by a validation error (6), ...
+values never shown by a validation error (6), blank cells leave stored values alone (11), ...
 
 Each test reproduces a point as a district-scoped clerk (or a superuser where scope is not the
 question) through the service API the admin and the commands share.
@@ -9,14 +9,15 @@ question) through the service API the admin and the commands share.
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.test import TestCase
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase, override_settings
 
 from registry import roles
 from registry.importing import service
 from registry.models import Division, Organization, Talent, TechContract, Workstation, WorkstationMember
 from registry.tests.support import RecordFactory, id_number, make_user
 
-from .impexp_support import csv_text
+from .impexp_support import csv_text, ensure_permissions, staff
 
 
 def validate(model, rows, user, **options):
@@ -152,3 +153,68 @@ class StoredValueLeakTests(TestCase):
         officer = make_user(roles.DATA_ENTRY, roles.PERSONAL_DATA, username="officer")
         plan = validate(Talent, self.rows, officer)
         self.assertEqual([error.value for error in plan.errors], ["E12345678"])
+
+
+class BlankCellTests(TestCase):
+    """Point 11: blank cells leave stored values alone unless clearing is chosen, and the preview
+    shows cleared fields with Chinese labels."""
+
+    rows = [["姓名", "学位", "职称级别", "荣誉", "职务"], ["李四", "", "", "", "所长"]]
+
+    def setUp(self):
+        self.clerk = make_user(roles.DATA_ENTRY, username="clerk")
+        Talent.objects.create(name="李四", degree="doctorate", title_level="full_senior", honours="劳动模范")
+
+    def test_a_row_with_a_few_columns_filled_clears_nothing(self):
+        plan = validate(Talent, self.rows, self.clerk)
+        self.assertEqual(plan.counts["updated"], 1)
+        self.assertEqual([diff.label for diff in plan.changes[0].diffs], ["职务"])
+        service.apply_plan(plan, self.clerk, "f.csv")
+        talent = Talent.objects.get()
+        self.assertEqual(
+            (talent.degree, talent.title_level, talent.honours, talent.position),
+            ("doctorate", "full_senior", "劳动模范", "所长"),
+        )
+
+    def test_clearing_is_an_explicit_choice_and_shows_chinese_labels(self):
+        plan = validate(Talent, self.rows, self.clerk, clear_blanks=True)
+        diffs = {diff.label: (diff.old, diff.new) for diff in plan.changes[0].diffs}
+        self.assertEqual(diffs["学位"], ("博士", ""))
+        self.assertEqual(diffs["职称级别"], ("正高级", ""))
+        self.assertEqual(diffs["荣誉"], ("劳动模范", ""))
+        service.apply_plan(plan, self.clerk, "f.csv")
+        self.assertEqual(Talent.objects.get().degree, "")
+
+    def test_new_records_take_blank_cells_as_empty(self):
+        plan = validate(Talent, [*self.rows, ["王五", "", "", "", ""]], self.clerk)
+        self.assertEqual((plan.errors, plan.counts["new"], plan.counts["updated"]), ([], 1, 1))
+
+
+@override_settings(ROOT_URLCONF="registry.tests.impexp_support")
+class BlankCellUploadTests(TestCase):
+    """Point 11 through the admin: the upload form's option, and cleared fields marked in the preview."""
+
+    def setUp(self):
+        ensure_permissions()
+        clerk = staff("clerk", ["view_talent", "add_talent", "change_talent", "import_talent", "view_organization"])
+        self.client.force_login(clerk)
+        Talent.objects.create(name="李四", degree="doctorate")
+        self.data = csv_text([["姓名", "学位", "职务"], ["李四", "", "所长"]]).encode()
+
+    def preview(self, **options):
+        upload = SimpleUploadedFile("人才.csv", self.data)
+        response = self.client.post("/admin/registry/talent/import/", {"import_file": upload, **options})
+        self.assertEqual(response.status_code, 302)
+        return self.client.get(response["Location"])
+
+    def test_by_default_the_blank_cell_changes_nothing(self):
+        preview = self.preview()
+        self.assertNotContains(preview, "博士")
+        self.assertNotContains(preview, "import-cleared")
+
+    def test_chosen_clearing_is_shown_loudly(self):
+        preview = self.preview(clear_blanks="on")
+        self.assertContains(preview, "import-clearing")
+        self.assertContains(
+            preview, '<div class="import-cleared"><strong>学位：<del>博士</del> → （清空）</strong></div>', html=True
+        )

@@ -61,6 +61,9 @@ class Command(BaseCommand):
         parser.add_argument("--errors", metavar="REPORT.xlsx", help="write the error workbook here")
         parser.add_argument("--create-missing", action="store_true", help="create unknown organizations")
         parser.add_argument("--user", help="user name recorded in history (default: none)")
+        parser.add_argument(
+            "--clear-blanks", action="store_true", help="blank cells clear stored values (default: leave them alone)"
+        )
 
     def handle(self, *args, **options):
         translation.activate("zh-hans")
@@ -70,7 +73,13 @@ class Command(BaseCommand):
         try:
             data = path.read_bytes()
             plan, header, rows = service.validate(
-                model, data, path.name, user, options["create_missing"], ProgressBar(sys.stderr)
+                model,
+                data,
+                path.name,
+                user,
+                options["create_missing"],
+                ProgressBar(sys.stderr),
+                clear_blanks=options["clear_blanks"],
             )
         except (OSError, reading.UnusableFile) as error:
             raise CommandError(str(error), returncode=2) from error
