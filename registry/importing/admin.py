@@ -140,6 +140,9 @@ class SpreadsheetMixin(ImportExportMixin):  # type: ignore[misc]  # django-impor
             raise PermissionDenied
         try:
             result = service.confirm(pending, request.user, audit.client_address(request))
+        except service.ChangedSincePreview as error:
+            messages.error(request, str(error))
+            return HttpResponseRedirect(self.admin_url("import"))
         except service.AlreadyConfirmed:
             messages.error(request, _("This import was confirmed already; nothing was written a second time."))
             return HttpResponseRedirect(self.admin_url("changelist"))

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from registry import access, audit
 from registry.models import AuditEvent, Organization
 
-from . import bulk
+from . import bulk, since_preview
 from .plan import Create, NewOrganization, Plan, Update, Values
 from .relations import chunks
 
@@ -35,8 +35,11 @@ def change_reason(file_name: str) -> str:
 
 @transaction.atomic
 def apply_plan(plan: Plan, user: access.Viewer, file_name: str, ip_address: str | None = None) -> dict[str, int]:
-    """Write the plan in one transaction: {"new": records created, "updated": records changed}."""
+    """Write the plan in one transaction: {"new": records created, "updated": records changed}.
+    Raises since_preview.ChangedSincePreview (nothing written) when a record changed after the
+    preview or a written record lies outside the user's districts now."""
     model = plan.model
+    since_preview.check_unchanged(plan)
     reason = change_reason(file_name)
     user_pk = getattr(user, "pk", None)
     now = timezone.now()
@@ -46,6 +49,7 @@ def apply_plan(plan: Plan, user: access.Viewer, file_name: str, ip_address: str 
     created_pks = insert_creates(model, plan, fields, resolve, user_pk, reason, now)
     apply_updates(model, plan.updates, fields, resolve, user_pk, reason, now)
     write_links(model, plan.creates, created_pks, plan.updates, new_orgs)
+    since_preview.check_in_scope(plan, user, created_pks)
     audit.record(
         AuditEvent.Kind.IMPORT,
         user=user,

@@ -31,19 +31,23 @@ class NewOrganization:
 
 
 class Create(NamedTuple):
-    """A record to insert: its values and its many-to-many links."""
+    """A record to insert: its values, its many-to-many links and its spreadsheet row."""
 
     values: Values
     links: Links
+    row: int = 0
 
 
 class Update(NamedTuple):
-    """An existing record to change: all its values, which attnames changed, and links to replace."""
+    """An existing record to change: all its values, which attnames changed, links to replace, its
+    spreadsheet row, and the version of the record the preview compared with (since_preview.py)."""
 
     pk: int
     values: Values
     changed: list[str]
     links: Links
+    row: int = 0
+    version: str = ""
 
 
 class Diff(NamedTuple):
@@ -153,8 +157,10 @@ def decode(text: str) -> Plan:
     data = json.loads(text)
     plan = Plan(**{key: data[key] for key in SCALARS if key in data})
     revive = value_reviver(plan.model, plan.fields)
-    plan.creates = [Create(revive(values), links) for values, links in data["creates"]]
-    plan.updates = [Update(pk, revive(values), changed, links) for pk, values, changed, links in data["updates"]]
+    plan.creates = [Create(revive(values), links, *rest) for values, links, *rest in data["creates"]]
+    plan.updates = [
+        Update(pk, revive(values), changed, links, *rest) for pk, values, changed, links, *rest in data["updates"]
+    ]
     plan.changes = [
         Change(row, action, record, [Diff(*diff) for diff in diffs]) for row, action, record, diffs in data["changes"]
     ]

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from registry import access
 
-from . import preview, values
+from . import preview, since_preview, values
 from .cells import HiddenValueError, RelatedNames, clean_cell
 from .columns import Column, columns_for, in_chinese
 from .existing import ExistingRecords, ParsedRow, Record
@@ -195,7 +195,7 @@ class Importer:
                 if isinstance(value, NewOrganization):
                     record[position] = value  # created when the plan is applied
         links: Links = {column.name: cleaned[column.name] for column in many if cleaned[column.name]}
-        self.plan.creates.append(Create(record, links))
+        self.plan.creates.append(Create(record, links, row.number))
         self.note_change(row, "new", [])
 
     def plan_update(
@@ -227,7 +227,8 @@ class Importer:
             self.plan.unchanged += 1
             return
         links: Links = {column.name: cleaned[column.name] for column in many_changed}
-        self.plan.updates.append(Update(pk, new_values, changed_names, links))
+        version = since_preview.version(record, self.plan.fields)
+        self.plan.updates.append(Update(pk, new_values, changed_names, links, row.number, version))
         diffs = [Diff(c.label, record[c.attname], cleaned[c.name]) for c in changed]
         diffs += [Diff(c.label, sorted(existing.links_of(c.name, pk)), cleaned[c.name]) for c in many_changed]
         self.note_change(row, "update", diffs)

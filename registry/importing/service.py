@@ -18,6 +18,7 @@ from registry.models import AuditEvent
 from . import engine, reading, writing
 from .columns import columns_for, header_index
 from .models import PendingImport
+from .since_preview import ChangedSincePreview as ChangedSincePreview  # raised by apply_plan and confirm
 
 
 def validate(

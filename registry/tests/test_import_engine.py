@@ -306,7 +306,7 @@ class ScopeTests(ImportCase):
     def test_rows_outside_the_users_scope_are_rejected(self):
         from unittest import mock
 
-        with mock.patch("registry.access.in_scope", side_effect=lambda user, obj: obj.name != "外人"):
+        with mock.patch("registry.access.in_scope", side_effect=lambda user, obj, values=None: obj.name != "外人"):
             plan = self.plan([["姓名"], ["张三"], ["外人"]])
         self.assertEqual(len(plan.errors), 1)
         self.assertIn("第 3 行", self.messages(plan)[0])

@@ -1,9 +1,10 @@
-"""Issue 13, the import's trust points on the engine split: scope on the new values (point 3),
-identity numbers never a key nor echoed without the personal-data permission (5), stored personal
-values never shown by a validation error (6), blank cells leave stored values alone (11), ...
+"""Issue 13, the import's trust points on the engine split.
 
-Each test reproduces a point as a district-scoped clerk (or a superuser where scope is not the
-question) through the service API the admin and the commands share.
+Scope on the new values (point 3); identity numbers never a key nor echoed without the
+personal-data permission (5); stored personal values never shown by a validation error (6);
+blank cells leave stored values alone (11); confirm re-checks what changed since the preview (9).
+Each test runs as a district-scoped clerk (or a superuser where scope is not the question)
+through the service API the admin and the commands share.
 """
 
 from typing import Any
@@ -14,7 +15,7 @@ from django.test import TestCase, override_settings
 
 from registry import roles
 from registry.importing import service
-from registry.models import Division, Organization, Talent, TechContract, Workstation, WorkstationMember
+from registry.models import Division, Organization, StaffScope, Talent, TechContract, Workstation, WorkstationMember
 from registry.tests.support import RecordFactory, id_number, make_user
 
 from .impexp_support import csv_text, ensure_permissions, staff
@@ -218,3 +219,52 @@ class BlankCellUploadTests(TestCase):
         self.assertContains(
             preview, '<div class="import-cleared"><strong>学位：<del>博士</del> → （清空）</strong></div>', html=True
         )
+
+
+class ConflictSincePreviewTests(TestCase):
+    """Point 9: an edit saved between preview and confirm is not silently overwritten, and the
+    user's districts are checked again when the import is written."""
+
+    def test_a_record_changed_after_the_preview_is_listed_and_nothing_is_written(self):
+        user = staff("boss", superuser=True)
+        talent = Talent.objects.create(name="张三", title="讲师")
+        Talent.objects.create(name="李四", title="讲师")
+        plan = validate(Talent, [["姓名", "职称"], ["张三", "教授"], ["李四", "教授"], ["王五", "教授"]], user)
+        pending = service.store(plan, user, "f.csv")
+        talent.title = "副教授"
+        talent.save()
+        with self.assertRaises(service.ChangedSincePreview) as refusal:
+            service.confirm(pending, user)
+        self.assertIn("第 2 行", str(refusal.exception))
+        self.assertNotIn("第 3 行", str(refusal.exception))
+        self.assertEqual(refusal.exception.rows, [2])
+        talent.refresh_from_db()
+        self.assertEqual(talent.title, "副教授")
+        self.assertEqual(Talent.objects.filter(title="教授").count(), 0)
+        self.assertFalse(Talent.objects.filter(name="王五").exists())
+
+    def test_a_record_deleted_after_the_preview_is_listed(self):
+        user = staff("boss", superuser=True)
+        talent = Talent.objects.create(name="张三", title="讲师")
+        pending = service.store(validate(Talent, [["姓名", "职称"], ["张三", "教授"]], user), user, "f.csv")
+        talent.delete()
+        with self.assertRaisesMessage(service.ChangedSincePreview, "第 2 行"):
+            service.confirm(pending, user)
+        self.assertFalse(Talent.objects.exists())
+
+    def test_an_unchanged_record_is_written(self):
+        user = staff("boss", superuser=True)
+        Talent.objects.create(name="张三", title="讲师")
+        pending = service.store(validate(Talent, [["姓名", "职称"], ["张三", "教授"]], user), user, "f.csv")
+        self.assertEqual(service.confirm(pending, user), {"new": 0, "updated": 1})
+
+    def test_a_scope_narrowed_after_the_preview_refuses_the_import(self):
+        division_a, division_b = Division.objects.filter(in_hohhot=True).order_by("code")[:2]
+        Organization.objects.create(name="甲区单位", division=division_a)
+        clerk = make_user(roles.DATA_ENTRY, username="clerk_a", scope=[division_a])
+        pending = service.store(validate(Talent, [["姓名", "工作单位"], ["新人", "甲区单位"]], clerk), clerk, "f.csv")
+        StaffScope.objects.get(user=clerk).divisions.set([division_b])
+        clerk = User.objects.get(pk=clerk.pk)  # a new request: the districts are read again
+        with self.assertRaisesMessage(service.ChangedSincePreview, "第 2 行"):
+            service.confirm(pending, clerk)
+        self.assertFalse(Talent.objects.exists())

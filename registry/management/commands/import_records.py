@@ -92,5 +92,8 @@ class Command(BaseCommand):
             raise CommandError(_("Rows were rejected; nothing was imported."), returncode=1)
         if options["dry_run"] or not plan.has_changes:
             return
-        result = service.apply_plan(plan, user, path.name)
+        try:
+            result = service.apply_plan(plan, user, path.name)
+        except service.ChangedSincePreview as error:
+            raise CommandError(str(error), returncode=1) from error
         self.stdout.write(self.style.SUCCESS("{new} new, {updated} updated".format(**result)))

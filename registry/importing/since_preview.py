@@ -1,0 +1,92 @@
+"""What may have changed between an import's preview and its confirmation.
+
+The preview compares the file with the records as they were; the confirmation writes later. An
+admin edit saved in between would be overwritten silently, and the user's districts or a record's
+may have changed too. So each planned update carries the version of its record at the preview (a
+hash of the values the plan compares), and the confirmation, inside the transaction that writes,
+locks those records, compares their versions now and refuses the whole import listing the rows
+whose records changed or were deleted. After writing, a scoped user's records are checked against
+the districts the user has now, with the values just written; any outside roll the import back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import models
+from django.utils.translation import gettext as _
+
+from registry import access
+
+from .plan import Plan
+from .relations import chunks
+
+# Rows named in a refusal; the rest are counted.
+ROWS_NAMED = 20
+
+
+class ChangedSincePreview(Exception):
+    """The import was refused at confirmation; nothing was written. str() says which rows and why."""
+
+    def __init__(self, message: str, rows: Sequence[int]) -> None:
+        super().__init__(message)
+        self.rows = list(rows)
+
+
+def version(record: dict[str, Any], attnames: Iterable[str]) -> str:
+    """The version of a record's values (as loaded with .values()): a short hash."""
+    text = json.dumps([record.get(name) for name in attnames], cls=DjangoJSONEncoder, ensure_ascii=False)
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
+
+
+def check_unchanged(plan: Plan) -> None:
+    """Lock the records the plan updates and raise ChangedSincePreview when any of them changed
+    (or was deleted) since the preview. Run inside the writing transaction."""
+    if not plan.updates:
+        return
+    manager = plan.model._default_manager
+    now: dict[int, str] = {}
+    for chunk in chunks([update.pk for update in plan.updates]):
+        for record in manager.select_for_update().filter(pk__in=chunk).order_by("pk").values("pk", *plan.fields):
+            now[record["pk"]] = version(record, plan.fields)
+    rows = sorted(update.row for update in plan.updates if now.get(update.pk) != update.version)
+    if rows:
+        raise ChangedSincePreview(
+            _(
+                "Records were changed or deleted after the preview, in %(rows)s; nothing was imported. "
+                "Upload the file again to see the changes against the records as they are now."
+            )
+            % {"rows": rows_text(rows)},
+            rows,
+        )
+
+
+def check_in_scope(plan: Plan, user: access.Viewer, created_pks: Sequence[int]) -> None:
+    """Raise ChangedSincePreview when a record just written lies outside the districts the user has
+    now (checked with the written values, links included). Run inside the writing transaction."""
+    if not access.is_scoped(user):
+        return
+    row_of = {pk: create.row for pk, create in zip(created_pks, plan.creates)}
+    row_of.update({update.pk: update.row for update in plan.updates})
+    manager: models.Manager[Any] = plan.model._default_manager
+    inside: set[int] = set()
+    for chunk in chunks(list(row_of)):
+        inside.update(access.scope_queryset(user, manager.filter(pk__in=chunk)).values_list("pk", flat=True))
+    rows = sorted(row for pk, row in row_of.items() if pk not in inside)
+    if rows:
+        raise ChangedSincePreview(
+            _("Records in %(rows)s would lie outside your districts as they are now; nothing was imported.")
+            % {"rows": rows_text(rows)},
+            rows,
+        )
+
+
+def rows_text(rows: Sequence[int]) -> str:
+    named = "、".join(_("row %(row)d") % {"row": row} for row in rows[:ROWS_NAMED])
+    if len(rows) > ROWS_NAMED:
+        named += _(" and %(count)d more rows") % {"count": len(rows) - ROWS_NAMED}
+    return named
