@@ -39,7 +39,9 @@ def apply_plan(plan: Plan, user: access.Viewer, file_name: str, ip_address: str 
     Raises since_preview.ChangedSincePreview (nothing written) when a record changed after the
     preview or a written record lies outside the user's districts now."""
     model = plan.model
+    since_preview.lock_model(model)
     since_preview.check_unchanged(plan)
+    since_preview.check_still_new(plan)
     reason = change_reason(file_name)
     user_pk = getattr(user, "pk", None)
     now = timezone.now()

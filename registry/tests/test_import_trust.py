@@ -2,16 +2,20 @@
 
 Scope on the new values (point 3); identity numbers never a key nor echoed without the
 personal-data permission (5); stored personal values never shown by a validation error (6);
-blank cells leave stored values alone (11); confirm re-checks what changed since the preview (9).
+blank cells leave stored values alone (11); confirm re-checks what changed since the preview (9);
+concurrent imports of one model cannot create duplicates (10).
 Each test runs as a district-scoped clerk (or a superuser where scope is not the question)
 through the service API the admin and the commands share.
 """
 
+import threading
+import unittest
 from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import TestCase, override_settings
+from django.db import connection
+from django.test import TestCase, TransactionTestCase, override_settings
 
 from registry import roles
 from registry.importing import service
@@ -268,3 +272,78 @@ class ConflictSincePreviewTests(TestCase):
         with self.assertRaisesMessage(service.ChangedSincePreview, "第 2 行"):
             service.confirm(pending, clerk)
         self.assertFalse(Talent.objects.exists())
+
+
+class CreatedSincePreviewTests(TestCase):
+    """Point 10 on both databases: a file previewed before another import wrote the same records
+    is refused when it is confirmed, naming the rows, and writes nothing."""
+
+    def test_records_registered_since_the_preview_are_not_created_twice(self):
+        user = staff("boss", superuser=True)
+        rows = [["姓名", "职务"], *[[f"人才{number}", "研究员"] for number in range(5)]]
+        first, second = validate(Talent, rows, user), validate(Talent, rows[:3], user)
+        service.apply_plan(first, user, "a.csv")
+        with self.assertRaises(service.ChangedSincePreview) as refusal:
+            service.apply_plan(second, user, "b.csv")
+        self.assertEqual(refusal.exception.rows, [2, 3])
+        self.assertIn("第 2 行、第 3 行", str(refusal.exception))
+        self.assertEqual(Talent.objects.count(), 5)
+
+    def test_an_identity_number_registered_since_the_preview_is_named_not_an_integrity_error(self):
+        officer = make_user(roles.DATA_ENTRY, roles.PERSONAL_DATA, username="officer")
+        number = id_number("19800101")
+        plan = validate(Talent, [["姓名", "证件号码"], ["赵六", number]], officer)
+        Talent.objects.create(name="赵六（另一位）", id_number=number)
+        with self.assertRaisesMessage(service.ChangedSincePreview, "第 2 行"):
+            service.apply_plan(plan, officer, "f.csv")
+        self.assertEqual(Talent.objects.count(), 1)
+
+    def test_an_organization_created_since_the_preview_is_named(self):
+        user = staff("boss", superuser=True)
+        plan = validate(Talent, [["姓名", "工作单位"], ["钱七", "新公司"]], user, create_missing=True)
+        Organization.objects.create(name="新公司")
+        with self.assertRaisesMessage(service.ChangedSincePreview, "新公司"):
+            service.apply_plan(plan, user, "f.csv")
+        self.assertFalse(Talent.objects.exists())
+
+
+@unittest.skipUnless(connection.vendor == "postgresql", "concurrent connections are tested on PostgreSQL")
+class ConcurrentImportTests(TransactionTestCase):
+    """Point 10: two imports of overlapping talent files applied at once cannot create duplicates;
+    the one that waits gets the clear refusal, not an IntegrityError."""
+
+    serialized_rollback = True  # the reference lists (divisions, ...) are back for later tests
+
+    def concurrently(self, plans, user):
+        start = threading.Barrier(len(plans))
+        outcomes: list[object] = []
+
+        def apply(plan):
+            try:
+                start.wait()
+                outcomes.append(service.apply_plan(plan, user, "f.csv")["new"])
+            except Exception as error:  # noqa: BLE001 - the test looks at what the loser was told
+                outcomes.append(error)
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=apply, args=(plan,)) for plan in plans]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        return outcomes
+
+    def test_overlapping_files_without_identity_numbers_make_no_duplicates(self):
+        user = staff("boss", superuser=True)
+        rows = [["姓名", "职务"], *[[f"并发人才{number}", "研究员"] for number in range(50)]]
+        outcomes = self.concurrently([validate(Talent, rows, user) for _ in range(2)], user)
+        self.assertEqual(Talent.objects.count(), 50)
+        self.assertEqual(sorted(type(outcome).__name__ for outcome in outcomes), ["ChangedSincePreview", "int"])
+
+    def test_overlapping_files_with_identity_numbers_give_no_integrity_error(self):
+        officer = make_user(roles.ADMINISTRATOR, roles.PERSONAL_DATA, username="officer")
+        rows = [["姓名", "证件号码"], *[[f"并发专家{n}", id_number(sequence=f"{n:03d}")] for n in range(30)]]
+        outcomes = self.concurrently([validate(Talent, rows, officer) for _ in range(2)], officer)
+        self.assertEqual(Talent.objects.count(), 30)
+        self.assertEqual(sorted(type(outcome).__name__ for outcome in outcomes), ["ChangedSincePreview", "int"])
