@@ -74,6 +74,7 @@ class RelatedNames:
                 _("an identity number or phone does not name a record for you; write “name / employer”")
             )
         if self.create_missing and column.related_model is Organization:
+            self.check_creatable(text, column)
             if text not in self.new_organizations:
                 self.new_organizations.append(text)
             return NewOrganization(text)
@@ -81,6 +82,24 @@ class RelatedNames:
             _("no %(model)s named “%(value)s” was found")
             % {"model": column.related_model._meta.verbose_name, "value": text}
         )
+
+    def check_creatable(self, text: str, column: Column) -> None:
+        """ValueError unless an organization named `text` may be created for this cell: not for a
+        many-to-many column (its links are written by key after the records), not over the name's length."""
+        if column.is_m2m:
+            raise ValueError(
+                _(
+                    "no organization named “%(value)s” was found; organizations are not created for this column, "
+                    "register it first"
+                )
+                % {"value": text}
+            )
+        limit = Organization._meta.get_field("name").max_length or 0
+        if len(text) > limit:
+            raise ValueError(
+                _("a new organization's name has at most %(limit)d characters (this one has %(count)d)")
+                % {"limit": limit, "count": len(text)}
+            )
 
     def name_of(self, related_model: type[models.Model], pk: int) -> str:
         """The text that named `pk` in the file (the pk itself when the file did not name it)."""

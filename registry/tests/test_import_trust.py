@@ -3,7 +3,7 @@
 Scope on the new values (point 3); identity numbers never a key nor echoed without the
 personal-data permission (5); stored personal values never shown by a validation error (6);
 blank cells leave stored values alone (11); confirm re-checks what changed since the preview (9);
-concurrent imports of one model cannot create duplicates (10).
+concurrent imports of one model cannot create duplicates (10); create-missing errors at preview (16).
 Each test runs as a district-scoped clerk (or a superuser where scope is not the question)
 through the service API the admin and the commands share.
 """
@@ -347,3 +347,29 @@ class ConcurrentImportTests(TransactionTestCase):
         outcomes = self.concurrently([validate(Talent, rows, officer) for _ in range(2)], officer)
         self.assertEqual(Talent.objects.count(), 30)
         self.assertEqual(sorted(type(outcome).__name__ for outcome in outcomes), ["ChangedSincePreview", "int"])
+
+
+class CreateMissingTests(TestCase):
+    """Point 16 (engine): create-missing with a many-to-many column, and over-long new names."""
+
+    def test_create_missing_with_a_many_to_many_column_is_a_clear_error_at_preview(self):
+        user = staff("boss", superuser=True)
+        contract_type = RecordFactory().shared(TechContract._meta.get_field("contract_type").related_model)
+        rows = [["标题", "合同类别", "买方"], ["合同甲", contract_type.name, "尚未登记的公司"]]
+        plan = validate(TechContract, rows, user, create_missing=True)
+        self.assertEqual([(error.row, error.column) for error in plan.errors], [(2, "买方")])
+        self.assertIn("请先登记", plan.errors[0].message)
+        self.assertFalse(plan.new_organizations)
+
+    def test_an_over_long_new_organization_name_is_an_error_at_preview(self):
+        user = staff("boss", superuser=True)
+        plan = validate(Talent, [["姓名", "工作单位"], ["王五", "长" * 250]], user, create_missing=True)
+        self.assertEqual(len(plan.errors), 1)
+        self.assertIn("250", plan.errors[0].message)
+        self.assertFalse(plan.new_organizations)
+        self.assertFalse(Organization.objects.exists())
+
+    def test_a_new_organization_within_the_length_is_planned(self):
+        user = staff("boss", superuser=True)
+        plan = validate(Talent, [["姓名", "工作单位"], ["王五", "新单位"]], user, create_missing=True)
+        self.assertEqual((plan.errors, plan.new_organizations), ([], ["新单位"]))
