@@ -22,6 +22,7 @@ from registry.importing import service
 from registry.models import Division, Organization, StaffScope, Talent, TechContract, Workstation, WorkstationMember
 from registry.tests.support import RecordFactory, id_number, make_user
 
+from .backup_support import reload_reference_data
 from .impexp_support import csv_text, ensure_permissions, staff
 
 
@@ -312,7 +313,9 @@ class ConcurrentImportTests(TransactionTestCase):
     """Point 10: two imports of overlapping talent files applied at once cannot create duplicates;
     the one that waits gets the clear refusal, not an IntegrityError."""
 
-    serialized_rollback = True  # the reference lists (divisions, ...) are back for later tests
+    def setUp(self):
+        # An earlier TransactionTestCase emptied the tables (groups come back through post_migrate).
+        reload_reference_data()
 
     def concurrently(self, plans, user):
         start = threading.Barrier(len(plans))
