@@ -111,7 +111,8 @@ def check_still_new(plan: Plan) -> None:
 
 
 def rows_already_there(plan: Plan) -> Iterable[int]:
-    """Rows of records to create whose natural key, or a unique value, is registered now."""
+    """Rows of records to create whose unique value (identity number, credit code), or else whose
+    natural key, is registered now."""
     model = plan.model
     position = {name: index for index, name in enumerate(plan.fields)}
     key = [model._meta.get_field(name).attname for name in key_field_names(model)]  # type: ignore[union-attr]
@@ -124,6 +125,8 @@ def rows_already_there(plan: Plan) -> Iterable[int]:
             values = tuple(create.values[position[name]] for name in fields)
             if any(isinstance(value, NewOrganization) for value in values):
                 continue  # names an organization still to be created: nothing registered can match
+            if fields is key and any(create.values[position[name]] not in (None, "") for name in unique):
+                continue  # identified by its identity number / credit code, not by name (namesakes)
             if fields is not key and values[0] in (None, ""):
                 continue  # an empty unique value collides with nothing
             wanted[values] = create.row
