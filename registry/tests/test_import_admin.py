@@ -137,7 +137,8 @@ class AdminImportTests(TestCase):
         token = self.upload("/admin/registry/organization/import/", "a.csv", data)["Location"].split("token=")[1]
         Organization.objects.create(name="新单位乙")  # saved by someone else before the confirmation
         response = self.client.post("/admin/registry/organization/process_import/", {"token": token}, follow=True)
-        self.assertContains(response, "预览后系统中的数据已有变化")
+        # Issue 13 point 10: looked for again at confirmation, the row is named (no IntegrityError).
+        self.assertContains(response, "本次导入将新建的记录（第 3 行）在预览之后已被登记")
         self.assertFalse(Organization.objects.filter(name="新单位甲").exists())
 
     def test_personal_columns_are_ignored_for_users_who_may_not_see_them(self):
