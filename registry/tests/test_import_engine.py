@@ -1,6 +1,7 @@
 """Importing rows: columns, relations by natural key, identity, all-or-nothing, history and audit."""
 
 import io
+from unittest import mock
 
 from django.contrib.auth.models import User
 from django.db import IntegrityError
@@ -205,9 +206,18 @@ class ValidationTests(ImportCase):
             [["姓名", "证件号码"], ["张三", id_number(sequence="002")], ["李四", id_number(sequence="003")]]
         )
         Talent.objects.create(name="王五", id_number=id_number(sequence="003"))  # appears after validation
-        with self.assertRaises(IntegrityError):
+        # Looked for again when the plan is written (issue 13 point 10): the row is named, nothing written.
+        with self.assertRaisesMessage(service.ChangedSincePreview, "第 3 行"):
             service.apply_plan(plan, self.user, "late.csv")
         self.assertEqual(Talent.objects.count(), 1)
+        # A failure of the database itself while writing rolls everything back as well.
+        Talent.objects.filter(name="王五").delete()
+        with (
+            mock.patch("registry.importing.bulk.insert_history", side_effect=IntegrityError),
+            self.assertRaises(IntegrityError),
+        ):
+            service.apply_plan(plan, self.user, "late.csv")
+        self.assertFalse(Talent.objects.exists())
         self.assertFalse(AuditEvent.objects.filter(kind="import").exists())
 
     def test_excel_cells_are_read_natively(self):
@@ -304,7 +314,6 @@ class ErrorWorkbookTests(ImportCase):
 
 class ScopeTests(ImportCase):
     def test_rows_outside_the_users_scope_are_rejected(self):
-        from unittest import mock
 
         with mock.patch("registry.access.in_scope", side_effect=lambda user, obj, values=None: obj.name != "外人"):
             plan = self.plan([["姓名"], ["张三"], ["外人"]])
