@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from registry.pinyin import Pinyin, PinyinCharField, SortKeyField
 from registry.validators import DateOrder
 
 from .base import CitedModel, RegistryModel
@@ -34,7 +35,8 @@ class Workstation(CitedModel):
         COMMISSIONER_EXPERT = "commissioner_expert", _("commissioner expert workstation")
         ACADEMICIAN_EXPERT = "academician_expert", _("academician expert workstation")
 
-    name = models.CharField(_("name"), max_length=200, unique=True)
+    name = PinyinCharField(_("name"), max_length=200, unique=True)
+    name_pinyin = SortKeyField("name")
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     host = models.ForeignKey(
         Organization,
@@ -54,7 +56,7 @@ class Workstation(CitedModel):
     class Meta:
         verbose_name = _("workstation")
         verbose_name_plural = _("workstations")
-        ordering = ["name"]
+        ordering = [Pinyin("name")]
 
     def __str__(self):
         return self.name
@@ -99,7 +101,8 @@ class WorkstationMember(RegistryModel):
 class CommissionerTeam(CitedModel):
     """A commissioner team (科技特派团) with a leader, members and the area it serves."""
 
-    name = models.CharField(_("name"), max_length=200, unique=True)
+    name = PinyinCharField(_("name"), max_length=200, unique=True)
+    name_pinyin = SortKeyField("name")
     leader = models.ForeignKey(
         Talent, models.PROTECT, verbose_name=_("leader"), null=True, blank=True, related_name="led_teams"
     )
@@ -110,7 +113,7 @@ class CommissionerTeam(CitedModel):
     class Meta:
         verbose_name = _("commissioner team")
         verbose_name_plural = _("commissioner teams")
-        ordering = ["name"]
+        ordering = [Pinyin("name")]
 
     def __str__(self):
         return self.name

@@ -3,6 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from registry.pinyin import Pinyin, PinyinCharField, SortKeyField
 from registry.validators import DateOrder, validate_division_code
 
 from .base import RegistryModel
@@ -11,14 +12,15 @@ from .base import RegistryModel
 class Lookup(RegistryModel):
     """A named entry of a list that changes over time; retired entries are kept but inactive."""
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
+    name = PinyinCharField(_("name"), max_length=100, unique=True)
+    name_pinyin = SortKeyField("name")
     description = models.TextField(_("description"), blank=True)
     sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
     is_active = models.BooleanField(_("in use"), default=True)
 
     class Meta:
         abstract = True
-        ordering = ["sort_order", "name"]
+        ordering = ["sort_order", Pinyin("name")]
 
     def __str__(self):
         return self.name

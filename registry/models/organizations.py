@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from registry import validity
+from registry.pinyin import Pinyin, PinyinCharField, SortKeyField
 from registry.validators import DateOrder, validate_credit_code
 
 from .base import CitedModel, RegistryModel
@@ -25,7 +26,8 @@ class Organization(CitedModel):
         COOPERATIVE = "cooperative", _("co-operative")
         OTHER = "other", _("other")
 
-    name = models.CharField(_("name"), max_length=200, unique=True)
+    name = PinyinCharField(_("name"), max_length=200, unique=True)
+    name_pinyin = SortKeyField("name")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.ENTERPRISE)
     credit_code = models.CharField(
         _("unified social credit code"),
@@ -44,7 +46,7 @@ class Organization(CitedModel):
     class Meta:
         verbose_name = _("organization")
         verbose_name_plural = _("organizations")
-        ordering = ["name"]
+        ordering = [Pinyin("name")]
 
     def clean(self):
         # An empty credit code is stored as NULL so that uniqueness applies only to real codes.
@@ -61,13 +63,14 @@ class OrganizationAlias(RegistryModel):
     organization = models.ForeignKey(
         Organization, models.CASCADE, verbose_name=_("organization"), related_name="aliases"
     )
-    name = models.CharField(_("alias"), max_length=200, unique=True)
+    name = PinyinCharField(_("alias"), max_length=200, unique=True)
+    name_pinyin = SortKeyField("name")
     note = models.CharField(_("note"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("organization alias")
         verbose_name_plural = _("organization aliases")
-        ordering = ["name"]
+        ordering = [Pinyin("name")]
 
     def __str__(self):
         return self.name

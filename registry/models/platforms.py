@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from registry.pinyin import Pinyin, PinyinCharField, SortKeyField
+
 from .base import CitedModel, RegistryModel
 from .choices import Level
 from .organizations import Organization
@@ -31,7 +33,8 @@ class Platform(CitedModel):
         OPERATING = "operating", _("operating")
         CLOSED = "closed", _("closed")
 
-    name = models.CharField(_("name"), max_length=200, unique=True)
+    name = PinyinCharField(_("name"), max_length=200, unique=True)
+    name_pinyin = SortKeyField("name")
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     level = models.CharField(_("level"), max_length=20, choices=Level.choices, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.OPERATING)
@@ -57,7 +60,7 @@ class Platform(CitedModel):
     class Meta:
         verbose_name = _("innovation platform")
         verbose_name_plural = _("innovation platforms")
-        ordering = ["name"]
+        ordering = [Pinyin("name")]
 
     def __str__(self):
         return self.name

@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from registry.pinyin import Pinyin, PinyinCharField, SortKeyField
+
 from .base import CitedModel, RegistryModel
 from .organizations import Organization
 from .talents import Talent
@@ -35,7 +37,8 @@ class Project(CitedModel):
         COMPLETED = "completed", _("completed")
         STOPPED = "stopped", _("stopped")
 
-    title = models.CharField(_("title"), max_length=300, unique=True)
+    title = PinyinCharField(_("title"), max_length=300, unique=True)
+    title_pinyin = SortKeyField("title")
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     field = models.CharField(_("field"), max_length=100, blank=True)
     problem_owner = models.ForeignKey(
@@ -64,7 +67,7 @@ class Project(CitedModel):
     class Meta:
         verbose_name = _("project")
         verbose_name_plural = _("projects")
-        ordering = ["title"]
+        ordering = [Pinyin("title")]
 
     def __str__(self):
         return self.title

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from registry.pinyin import Pinyin, PinyinCharField, SortKeyField
 from registry.validators import birth_date_from_id_number, validate_id_number, validate_phone
 
 from .base import CitedModel
@@ -53,7 +54,8 @@ class Talent(CitedModel):
         HOME_GROWN = "home_grown", _("home-grown")
 
     # Indexed on PostgreSQL by (name, id) and trigram indexes (migration 0006), not here.
-    name = models.CharField(_("full name"), max_length=100)
+    name = PinyinCharField(_("full name"), max_length=100)
+    name_pinyin = SortKeyField("name")
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     id_type = models.CharField(_("identity document type"), max_length=20, choices=IdType.choices, blank=True)
@@ -87,7 +89,7 @@ class Talent(CitedModel):
     class Meta:
         verbose_name = _("talent")
         verbose_name_plural = _("talents")
-        ordering = ["name", "id"]
+        ordering = [Pinyin("name"), "id"]
         permissions = [("view_personal_data", _("Can view personal data of talents"))]
         indexes = [
             # Exact search by phone in the admin (for users allowed to see personal data).

@@ -7,6 +7,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from registry.pinyin import Pinyin, PinyinCharField, SortKeyField
 from registry.validators import DateOrder
 
 from .base import CitedModel
@@ -35,7 +36,8 @@ class Policy(CitedModel):
         SUBSIDY = "subsidy", _("subsidy scheme")
         OTHER = "other", _("other")
 
-    title = models.CharField(_("title"), max_length=300, unique=True)
+    title = PinyinCharField(_("title"), max_length=300, unique=True)
+    title_pinyin = SortKeyField("title")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.DOCUMENT)
     document_number = models.CharField(_("document number"), max_length=100, blank=True)
     issuer = models.ForeignKey(
@@ -48,7 +50,7 @@ class Policy(CitedModel):
     class Meta:
         verbose_name = _("policy")
         verbose_name_plural = _("policies")
-        ordering = ["-issued_on", "title"]
+        ordering = ["-issued_on", Pinyin("title")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(max_funding__isnull=True) | models.Q(max_funding__gte=0),
@@ -72,7 +74,7 @@ class Recognition(CitedModel):
 
     class Meta:
         abstract = True
-        ordering = ["organization__name"]
+        ordering = [Pinyin("organization__name")]
 
     def __str__(self):
         return str(self.organization)
@@ -134,7 +136,7 @@ class TechnologyBroker(CitedModel):
     class Meta:
         verbose_name = _("technology broker")
         verbose_name_plural = _("technology brokers")
-        ordering = ["talent__name"]
+        ordering = [Pinyin("talent__name")]
         constraints = [
             models.UniqueConstraint(
                 fields=["certificate_issuer", "certificate_number"],
@@ -229,7 +231,8 @@ class Subsidy(CitedModel):
         PROJECT_FUNDING = "project_funding", _("project funding")
         OTHER = "other", _("other")
 
-    title = models.CharField(_("title"), max_length=300, unique=True)
+    title = PinyinCharField(_("title"), max_length=300, unique=True)
+    title_pinyin = SortKeyField("title")
     talent = models.ForeignKey(
         Talent, models.PROTECT, verbose_name=_("recipient person"), null=True, blank=True, related_name="subsidies"
     )
@@ -252,7 +255,7 @@ class Subsidy(CitedModel):
     class Meta:
         verbose_name = _("subsidy or award")
         verbose_name_plural = _("subsidies and awards")
-        ordering = ["-year", "title"]
+        ordering = ["-year", Pinyin("title")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(talent__isnull=False) | models.Q(organization__isnull=False),

@@ -5,7 +5,7 @@
 The same seed on an empty database gives the same rows. Records are added to what is there (a name
 already taken gets a branch number such as （2）, registration numbers continue after the existing
 contracts); use it on a throwaway database. Inserts go in batches: PostgreSQL COPY, elsewhere
-bulk_create, all in one transaction.
+bulk_create, all in one transaction. Pinyin sort keys are filled in either way.
 
 No simple-history rows are written for seeded records: the data is synthetic, a history row per
 record would double the size and the time, and bulk inserts send no signals anyway. Editing a
@@ -23,6 +23,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, models, transaction
 from django.utils import timezone
 
+from registry import pinyin
 from registry.models import (
     Commissioner,
     ContractType,
@@ -459,6 +460,8 @@ class BulkWriter:
         model._default_manager.bulk_create(batch)
 
     def copy(self, model, fields, rows):
+        # COPY bypasses save(): pinyin sort keys are computed from the names here.
+        fields, rows = pinyin.add_sort_keys(model, fields, rows)
         # COPY names every column: the given ones, then defaults for the rest (Django sets those in Python).
         defaults = default_columns(model, fields)
         columns = [model._meta.get_field(name).column for name in fields] + [c for c, _ in defaults]
