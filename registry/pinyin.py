@@ -4,8 +4,9 @@
   `ORDER BY name` and the B-tree indexes on it ((name, id), ...) are in pinyin order by themselves.
 * SQLite has no ICU collation: such a column has a companion `SortKeyField` named `<name>_pinyin`
   holding `sort_key(name)`, kept with the record on save() and bulk_create() (the field's pre_save),
-  on fixture loads (a pre_save signal) and by the bulk writers of imports and seed_scale
-  (`add_sort_keys`). The key is kept on PostgreSQL too, so both databases hold the same rows.
+  on save(update_fields=[name]) (a post_save signal writes the key too), on fixture loads (a
+  pre_save signal) and by the bulk writers of imports and seed_scale (`add_sort_keys`). The key is
+  kept on PostgreSQL too, so both databases hold the same rows.
 * `Pinyin("name")` orders by the collated column on PostgreSQL and by the key elsewhere; models use
   it in Meta.ordering, and the admin maps a click on such a column's header to it
   (registry/admin/ordering.py).
@@ -20,7 +21,7 @@ import unicodedata
 from functools import lru_cache
 
 from django.db import models
-from django.db.models.signals import pre_save
+from django.db.models.signals import post_save, pre_save
 from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext_lazy as _
 
@@ -107,9 +108,16 @@ class SortKeyField(models.TextField):
         # Fixtures are saved raw (no pre_save() of fields); the signal is sent for them too.
         if not cls._meta.abstract:
             pre_save.connect(self.fill_before_save, sender=cls)
+            post_save.connect(self.write_after_partial_save, sender=cls)
 
     def fill_before_save(self, sender, instance, **kwargs):
         self.pre_save(instance, add=False)
+
+    def write_after_partial_save(self, sender, instance, using, update_fields, **kwargs):
+        """save(update_fields=["name"]) writes only the name: write its key too (set before the save)."""
+        if update_fields and self.source in update_fields and not {self.name, self.attname} & update_fields:
+            key = {self.attname: self.value_from_object(instance)}
+            sender._base_manager.using(using).filter(pk=instance.pk).update(**key)
 
     def pre_save(self, model_instance, add):
         value = sort_key(getattr(model_instance, self.source))

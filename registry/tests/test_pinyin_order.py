@@ -13,6 +13,7 @@ from registry.importing.engine import apply_plan, build_plan
 from registry.models import (
     Division,
     Organization,
+    Project,
     Qualification,
     QualificationKind,
     Talent,
@@ -85,6 +86,22 @@ class DatabaseOrderTests(TestCase):
         self.assertEqual(talent.name_pinyin, pinyin.sort_key("李四"))
         Talent.objects.bulk_create([Talent(name="王五")])
         self.assertEqual(Talent.objects.get(name="王五").name_pinyin, pinyin.sort_key("王五"))
+
+    def test_saving_only_the_name_writes_its_key_too(self):
+        organization = Organization.objects.create(name="张家公司")
+        organization.name = "李家公司"
+        organization.save(update_fields=["name"])
+        organization.refresh_from_db()
+        self.assertEqual(organization.name_pinyin, pinyin.sort_key("李家公司"))
+        self.assertEqual(organization.history.latest().name_pinyin, pinyin.sort_key("李家公司"))
+        project = Project.objects.create(title="张家项目", kind=Project.Kind.LANDING)
+        project.title = "阿家项目"
+        project.save(update_fields=["title", "title_pinyin"])  # named already: written once, by save()
+        project.refresh_from_db()
+        self.assertEqual(project.title_pinyin, pinyin.sort_key("阿家项目"))
+        project.notes = "备注"
+        with self.assertNumQueries(2):  # the UPDATE and its history row; no key written
+            project.save(update_fields=["notes"])
 
     def test_fixtures_loaded_raw_get_their_keys(self):
         data = '[{"model": "registry.organization", "fields": {"name": "赵钱孙李研究院", "kind": "institute",'
