@@ -58,7 +58,7 @@ def hanzi_syllable(char: str) -> str:
     """The most common reading of a Chinese character in TONE3 style (zhang1), or "" if it is none."""
     from pypinyin import Style, lazy_pinyin  # a 40k-entry table: loaded on first use only
 
-    reading = lazy_pinyin(char, style=Style.TONE3, neutral_tone_with_five=True, errors=lambda _: [""])
+    reading = lazy_pinyin(char, style=Style.TONE3, neutral_tone_with_five=True, errors="ignore")
     return reading[0] if reading and reading[0] != char else ""
 
 

@@ -19,7 +19,7 @@ class PinyinChangeList(ChangeList):
         columns = super().get_ordering_field_columns()
         if ORDER_VAR in self.params:
             return columns
-        for part in self._get_default_ordering():
+        for part in self.model_admin.ordering or self.lookup_opts.ordering or ():
             term = part if isinstance(part, OrderBy) else getattr(part, "asc", lambda: None)()
             if isinstance(term, OrderBy) and isinstance(term.expression, pinyin.Pinyin):
                 for index, name in enumerate(self.list_display):

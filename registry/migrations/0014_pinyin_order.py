@@ -10,6 +10,7 @@ SQLite), filled here for existing records.
 
 import importlib
 
+import django.db.models.expressions
 from django.db import migrations
 
 import registry.pinyin
@@ -47,7 +48,7 @@ class Migration(migrations.Migration):
         migrations.AlterModelOptions(
             name="commissionerteam",
             options={
-                "ordering": [registry.pinyin.Pinyin("name")],
+                "ordering": [django.db.models.expressions.OrderBy(registry.pinyin.Pinyin("name"))],
                 "verbose_name": "commissioner team",
                 "verbose_name_plural": "commissioner teams",
             },
@@ -55,7 +56,7 @@ class Migration(migrations.Migration):
         migrations.AlterModelOptions(
             name="contracttype",
             options={
-                "ordering": ["sort_order", registry.pinyin.Pinyin("name")],
+                "ordering": ["sort_order", django.db.models.expressions.OrderBy(registry.pinyin.Pinyin("name"))],
                 "verbose_name": "contract type",
                 "verbose_name_plural": "contract types",
             },
@@ -63,7 +64,7 @@ class Migration(migrations.Migration):
         migrations.AlterModelOptions(
             name="developmentzone",
             options={
-                "ordering": ["sort_order", registry.pinyin.Pinyin("name")],
+                "ordering": ["sort_order", django.db.models.expressions.OrderBy(registry.pinyin.Pinyin("name"))],
                 "verbose_name": "development zone",
                 "verbose_name_plural": "development zones",
             },
@@ -71,7 +72,7 @@ class Migration(migrations.Migration):
         migrations.AlterModelOptions(
             name="industrycluster",
             options={
-                "ordering": ["sort_order", registry.pinyin.Pinyin("name")],
+                "ordering": ["sort_order", django.db.models.expressions.OrderBy(registry.pinyin.Pinyin("name"))],
                 "verbose_name": "industry cluster",
                 "verbose_name_plural": "industry clusters",
             },
@@ -79,7 +80,7 @@ class Migration(migrations.Migration):
         migrations.AlterModelOptions(
             name="organization",
             options={
-                "ordering": [registry.pinyin.Pinyin("name")],
+                "ordering": [django.db.models.expressions.OrderBy(registry.pinyin.Pinyin("name"))],
                 "verbose_name": "organization",
                 "verbose_name_plural": "organizations",
             },
@@ -87,7 +88,7 @@ class Migration(migrations.Migration):
         migrations.AlterModelOptions(
             name="organizationalias",
             options={
-                "ordering": [registry.pinyin.Pinyin("name")],
+                "ordering": [django.db.models.expressions.OrderBy(registry.pinyin.Pinyin("name"))],
                 "verbose_name": "organization alias",
                 "verbose_name_plural": "organization aliases",
             },
@@ -95,7 +96,7 @@ class Migration(migrations.Migration):
         migrations.AlterModelOptions(
             name="platform",
             options={
-                "ordering": [registry.pinyin.Pinyin("name")],
+                "ordering": [django.db.models.expressions.OrderBy(registry.pinyin.Pinyin("name"))],
                 "verbose_name": "innovation platform",
                 "verbose_name_plural": "innovation platforms",
             },
@@ -103,7 +104,7 @@ class Migration(migrations.Migration):
         migrations.AlterModelOptions(
             name="policy",
             options={
-                "ordering": ["-issued_on", registry.pinyin.Pinyin("title")],
+                "ordering": ["-issued_on", django.db.models.expressions.OrderBy(registry.pinyin.Pinyin("title"))],
                 "verbose_name": "policy",
                 "verbose_name_plural": "policies",
             },
@@ -111,7 +112,7 @@ class Migration(migrations.Migration):
         migrations.AlterModelOptions(
             name="project",
             options={
-                "ordering": [registry.pinyin.Pinyin("title")],
+                "ordering": [django.db.models.expressions.OrderBy(registry.pinyin.Pinyin("title"))],
                 "verbose_name": "project",
                 "verbose_name_plural": "projects",
             },
@@ -119,7 +120,7 @@ class Migration(migrations.Migration):
         migrations.AlterModelOptions(
             name="qualificationkind",
             options={
-                "ordering": ["sort_order", registry.pinyin.Pinyin("name")],
+                "ordering": ["sort_order", django.db.models.expressions.OrderBy(registry.pinyin.Pinyin("name"))],
                 "verbose_name": "qualification kind",
                 "verbose_name_plural": "qualification kinds",
             },
@@ -127,7 +128,7 @@ class Migration(migrations.Migration):
         migrations.AlterModelOptions(
             name="subsidy",
             options={
-                "ordering": ["-year", registry.pinyin.Pinyin("title")],
+                "ordering": ["-year", django.db.models.expressions.OrderBy(registry.pinyin.Pinyin("title"))],
                 "verbose_name": "subsidy or award",
                 "verbose_name_plural": "subsidies and awards",
             },
@@ -135,7 +136,7 @@ class Migration(migrations.Migration):
         migrations.AlterModelOptions(
             name="talent",
             options={
-                "ordering": [registry.pinyin.Pinyin("name"), "id"],
+                "ordering": [django.db.models.expressions.OrderBy(registry.pinyin.Pinyin("name")), "id"],
                 "permissions": [("view_personal_data", "Can view personal data of talents")],
                 "verbose_name": "talent",
                 "verbose_name_plural": "talents",
@@ -144,7 +145,7 @@ class Migration(migrations.Migration):
         migrations.AlterModelOptions(
             name="talenttier",
             options={
-                "ordering": ["sort_order", registry.pinyin.Pinyin("name")],
+                "ordering": ["sort_order", django.db.models.expressions.OrderBy(registry.pinyin.Pinyin("name"))],
                 "verbose_name": "talent tier",
                 "verbose_name_plural": "talent tiers",
             },
@@ -152,7 +153,7 @@ class Migration(migrations.Migration):
         migrations.AlterModelOptions(
             name="technologybroker",
             options={
-                "ordering": [registry.pinyin.Pinyin("talent__name")],
+                "ordering": [django.db.models.expressions.OrderBy(registry.pinyin.Pinyin("talent__name"))],
                 "verbose_name": "technology broker",
                 "verbose_name_plural": "technology brokers",
             },
@@ -160,7 +161,7 @@ class Migration(migrations.Migration):
         migrations.AlterModelOptions(
             name="trainingbase",
             options={
-                "ordering": [registry.pinyin.Pinyin("organization__name")],
+                "ordering": [django.db.models.expressions.OrderBy(registry.pinyin.Pinyin("organization__name"))],
                 "verbose_name": "technology-transfer training base",
                 "verbose_name_plural": "technology-transfer training bases",
             },
@@ -168,7 +169,7 @@ class Migration(migrations.Migration):
         migrations.AlterModelOptions(
             name="transferagency",
             options={
-                "ordering": [registry.pinyin.Pinyin("organization__name")],
+                "ordering": [django.db.models.expressions.OrderBy(registry.pinyin.Pinyin("organization__name"))],
                 "verbose_name": "technology-transfer agency",
                 "verbose_name_plural": "technology-transfer agencies",
             },
@@ -176,7 +177,7 @@ class Migration(migrations.Migration):
         migrations.AlterModelOptions(
             name="workstation",
             options={
-                "ordering": [registry.pinyin.Pinyin("name")],
+                "ordering": [django.db.models.expressions.OrderBy(registry.pinyin.Pinyin("name"))],
                 "verbose_name": "workstation",
                 "verbose_name_plural": "workstations",
             },

@@ -56,7 +56,7 @@ class Workstation(CitedModel):
     class Meta:
         verbose_name = _("workstation")
         verbose_name_plural = _("workstations")
-        ordering = [Pinyin("name")]
+        ordering = [Pinyin("name").asc()]
 
     def __str__(self):
         return self.name
@@ -113,7 +113,7 @@ class CommissionerTeam(CitedModel):
     class Meta:
         verbose_name = _("commissioner team")
         verbose_name_plural = _("commissioner teams")
-        ordering = [Pinyin("name")]
+        ordering = [Pinyin("name").asc()]
 
     def __str__(self):
         return self.name

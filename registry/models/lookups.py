@@ -20,7 +20,7 @@ class Lookup(RegistryModel):
 
     class Meta:
         abstract = True
-        ordering = ["sort_order", Pinyin("name")]
+        ordering = ["sort_order", Pinyin("name").asc()]
 
     def __str__(self):
         return self.name

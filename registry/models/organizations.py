@@ -46,7 +46,7 @@ class Organization(CitedModel):
     class Meta:
         verbose_name = _("organization")
         verbose_name_plural = _("organizations")
-        ordering = [Pinyin("name")]
+        ordering = [Pinyin("name").asc()]
 
     def clean(self):
         # An empty credit code is stored as NULL so that uniqueness applies only to real codes.
@@ -70,7 +70,7 @@ class OrganizationAlias(RegistryModel):
     class Meta:
         verbose_name = _("organization alias")
         verbose_name_plural = _("organization aliases")
-        ordering = [Pinyin("name")]
+        ordering = [Pinyin("name").asc()]
 
     def __str__(self):
         return self.name

@@ -60,7 +60,7 @@ class Platform(CitedModel):
     class Meta:
         verbose_name = _("innovation platform")
         verbose_name_plural = _("innovation platforms")
-        ordering = [Pinyin("name")]
+        ordering = [Pinyin("name").asc()]
 
     def __str__(self):
         return self.name

@@ -67,7 +67,7 @@ class Project(CitedModel):
     class Meta:
         verbose_name = _("project")
         verbose_name_plural = _("projects")
-        ordering = [Pinyin("title")]
+        ordering = [Pinyin("title").asc()]
 
     def __str__(self):
         return self.title

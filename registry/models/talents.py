@@ -89,7 +89,7 @@ class Talent(CitedModel):
     class Meta:
         verbose_name = _("talent")
         verbose_name_plural = _("talents")
-        ordering = [Pinyin("name"), "id"]
+        ordering = [Pinyin("name").asc(), "id"]
         permissions = [("view_personal_data", _("Can view personal data of talents"))]
         indexes = [
             # Exact search by phone in the admin (for users allowed to see personal data).

@@ -50,7 +50,7 @@ class Policy(CitedModel):
     class Meta:
         verbose_name = _("policy")
         verbose_name_plural = _("policies")
-        ordering = ["-issued_on", Pinyin("title")]
+        ordering = ["-issued_on", Pinyin("title").asc()]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(max_funding__isnull=True) | models.Q(max_funding__gte=0),
@@ -74,7 +74,7 @@ class Recognition(CitedModel):
 
     class Meta:
         abstract = True
-        ordering = [Pinyin("organization__name")]
+        ordering = [Pinyin("organization__name").asc()]
 
     def __str__(self):
         return str(self.organization)
@@ -136,7 +136,7 @@ class TechnologyBroker(CitedModel):
     class Meta:
         verbose_name = _("technology broker")
         verbose_name_plural = _("technology brokers")
-        ordering = [Pinyin("talent__name")]
+        ordering = [Pinyin("talent__name").asc()]
         constraints = [
             models.UniqueConstraint(
                 fields=["certificate_issuer", "certificate_number"],
@@ -255,7 +255,7 @@ class Subsidy(CitedModel):
     class Meta:
         verbose_name = _("subsidy or award")
         verbose_name_plural = _("subsidies and awards")
-        ordering = ["-year", Pinyin("title")]
+        ordering = ["-year", Pinyin("title").asc()]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(talent__isnull=False) | models.Q(organization__isnull=False),

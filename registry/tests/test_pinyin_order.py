@@ -3,6 +3,7 @@
 import unittest
 from io import StringIO
 
+from django.contrib.auth.models import User
 from django.core import serializers
 from django.core.management import call_command
 from django.db import connection
@@ -20,8 +21,8 @@ from registry.models import (
     TalentTier,
     TechnologyBroker,
 )
-from registry.tests.access_support import make_user
 from registry.tests.impexp_support import staff
+from registry.tests.support import make_user
 
 PINYIN = ["李四", "王五", "张三"]  # code points: 张 < 李 < 王
 
@@ -154,15 +155,19 @@ class BulkPathTests(TestCase):
 class AdminOrderTests(TestCase):
     """The talent list as staff see it: default order and header clicks, for a clerk and a reviewer."""
 
+    division: Division
+    clerk: User
+    reviewer: User
+
     @classmethod
     def setUpTestData(cls):
-        cls.division = Division.objects.filter(in_hohhot=True).order_by("code").first()
+        cls.division = Division.objects.filter(in_hohhot=True).order_by("code")[0]
         employer = Organization.objects.create(name="测试单位", division=cls.division)
         for name in ("张三", "王五", "李四"):
             Talent.objects.create(name=name, employer=employer)
         Talent.objects.create(name="阿其他区", employer=Organization.objects.create(name="外区单位"))
-        cls.clerk = make_user("clerk", roles.DATA_ENTRY, divisions=[cls.division])
-        cls.reviewer = make_user("reviewer", roles.REVIEWER)
+        cls.clerk = make_user(roles.DATA_ENTRY, username="clerk", scope=[cls.division])
+        cls.reviewer = make_user(roles.REVIEWER, username="reviewer")
 
     def changelist(self, user, query=""):
         self.client.force_login(user)
