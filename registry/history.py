@@ -38,13 +38,14 @@ class FieldChange:
 
 
 def restored_fields(model, user) -> list:
-    """The fields a revert by `user` sets: plain and foreign-key values, not the primary key, the
-    timestamps or (for users without the permission) personal data."""
+    """The fields a revert by `user` sets: plain and foreign-key values staff edit, not the primary
+    key, the timestamps, values the record computes itself (pinyin sort keys) or (for users without
+    the permission) personal data."""
     hidden = set(access.hidden_fields(user, model))
     return [
         field
         for field in model._meta.concrete_fields
-        if not field.primary_key and field.name not in SKIPPED and field.name not in hidden
+        if field.editable and not field.primary_key and field.name not in SKIPPED and field.name not in hidden
     ]
 
 
