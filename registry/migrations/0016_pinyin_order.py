@@ -40,7 +40,7 @@ def fill_sort_keys(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("registry", "0013_api_keys"),
+        ("registry", "0015_qualification_validity"),
     ]
 
     operations = [
