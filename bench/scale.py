@@ -7,6 +7,10 @@ Seeds the throwaway database (DATABASE_URL) with `seed_scale`, serves it with gu
 on loopback, logs in a superuser through a database session, and lets concurrent clients request
 each changelist URL in turn; prints p50/p95/max per URL, the queries per page (counted in-process
 with the test client) and the plan of each page's main queries (EXPLAIN ANALYZE).
+
+With `--scale-sidebar both` (the default) two servers run side by side, one with the navigation
+sidebar and one without (BENCH_SIDEBAR=0), and each URL is measured on both, one after the other,
+so both tables come from the same run and the same machine load.
 """
 
 from __future__ import annotations
@@ -39,6 +43,12 @@ def add_arguments(parser):
     group.add_argument("--scale-seconds", type=float, default=60, help="time limit per URL")
     group.add_argument("--scale-workers", type=int, default=2, help="gunicorn workers")
     group.add_argument(
+        "--scale-sidebar",
+        choices=("both", "on", "off"),
+        default="both",
+        help="measure with the navigation sidebar, without it, or both in the same run",
+    )
+    group.add_argument(
         "--scale-think", type=float, default=0, help="seconds each client waits between requests (0: back to back)"
     )
     group.add_argument(
@@ -70,14 +80,27 @@ def run(args):
     user = bench_superuser()
     urls = bench_urls(user)
     print_query_counts_and_plans(urls, user)
-    with gunicorn(args.scale_workers) as server:
-        port = server.port
-        if args.scale_priority:
-            raise_priority(args.scale_priority, server.process.pid)
-        cookie = "sessionid=" + session_for(user)
-        alone = {name: sequential(port, url, cookie) for name, url in urls.items()}
-        results = {name: load(port, url, cookie, args) for name, url in urls.items()}
-    print_results(results, alone, args)
+    variants = {"on": ["with sidebar"], "off": ["without sidebar"], "both": ["with sidebar", "without sidebar"]}
+    names = variants[args.scale_sidebar]
+    cookie = "sessionid=" + session_for(user)
+    servers = [gunicorn(args.scale_workers, sidebar=name == "with sidebar") for name in names]
+    alone: dict[str, dict[str, list[float]]] = {name: {} for name in names}
+    results: dict[str, dict[str, list[float]]] = {name: {} for name in names}
+    try:
+        for server in servers:
+            server.__enter__()
+            if args.scale_priority:
+                raise_priority(args.scale_priority, server.process.pid)
+        for url_name, url in urls.items():
+            for name, server in zip(names, servers):
+                alone[name][url_name] = sequential(server.port, url, cookie)
+                results[name][url_name] = load(server.port, url, cookie, args)
+    finally:
+        for server in servers:
+            server.__exit__(None, None, None)
+    for name in names:
+        print(f"\nscale: {name}")
+        print_results(results[name], alone[name], args)
 
 
 def setup_django():
@@ -203,8 +226,9 @@ def summarise_plan(connection, sql: str) -> str:
 class gunicorn:
     """gunicorn serving bench.scale_site on a free loopback port, with production-like settings."""
 
-    def __init__(self, workers: int):
+    def __init__(self, workers: int, sidebar: bool = True):
         self.workers = workers
+        self.sidebar = sidebar
 
     def __enter__(self) -> gunicorn:
         self.port = free_port()
@@ -217,6 +241,7 @@ class gunicorn:
             CSRF_COOKIE_SECURE="0",
             STATIC_MANIFEST="0",
             SECRET_KEY=os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
+            BENCH_SIDEBAR="1" if self.sidebar else "0",
         )
         executable = Path(sys.executable).with_name("gunicorn")
         self.process = subprocess.Popen(

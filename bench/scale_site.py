@@ -37,3 +37,7 @@ def register_missing():
 
 
 register_missing()
+
+# BENCH_SIDEBAR=0 serves the admin without the navigation sidebar, to compare in the same run.
+if os.environ.get("BENCH_SIDEBAR") == "0":
+    admin.site.enable_nav_sidebar = False

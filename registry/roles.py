@@ -9,14 +9,19 @@ Groups are synced to exactly the declared permissions: make a new group for a cu
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.apps import apps
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from registry.models import RegistryModel
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
 
 # Registry record permissions beyond Django's add/change/delete/view.
 SPREADSHEET_ACTIONS = ("import", "export")
@@ -26,7 +31,7 @@ SPREADSHEET_ACTION_NAMES = {"import": "Can import %s", "export": "Can export %s"
 @dataclass(frozen=True)
 class Role:
     name: str  # the group's name, shown to staff (data, so in Chinese)
-    purpose: str
+    purpose: StrOrPromise  # what the role may do, shown on the user page
     record_actions: tuple[str, ...]  # on every registry record model
     extra: tuple[str, ...] = ()  # other permissions as "app_label.codename"
     manage_accounts: bool = False  # every permission of users, groups and district scopes
@@ -34,7 +39,7 @@ class Role:
 
 ADMINISTRATOR = Role(
     name="系统管理员",
-    purpose="Everything, including users, groups, district scopes, API keys, personal data and the audit log.",
+    purpose=_("Everything, including users, groups, district scopes, API keys, personal data and the audit log."),
     record_actions=("view", "add", "change", "delete", "import", "export"),
     extra=("registry.view_personal_data", "registry.view_auditevent"),
     manage_accounts=True,
@@ -43,18 +48,18 @@ ADMINISTRATOR = Role(
 # administrator deletes it) and does not export (exports are for reviewers and administrators).
 DATA_ENTRY = Role(
     name="数据录入员",
-    purpose="Adds, changes and views registry records and imports spreadsheets; no delete, no export.",
+    purpose=_("Adds, changes and views registry records and imports spreadsheets; no delete, no export."),
     record_actions=("view", "add", "change", "import"),
 )
 REVIEWER = Role(
     name="审核查阅员",
-    purpose="Views and exports registry records only.",
+    purpose=_("Views and exports registry records only."),
     record_actions=("view", "export"),
 )
 # Combined with another role for the staff who must see identity numbers, phones and e-mails.
 PERSONAL_DATA = Role(
     name="个人信息查看",
-    purpose="Sees personal data of talents unmasked (combine with another role).",
+    purpose=_("Sees personal data of talents unmasked (combine with another role)."),
     record_actions=(),
     extra=("registry.view_personal_data",),
 )

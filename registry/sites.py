@@ -1,34 +1,69 @@
-"""The admin site of the registry: the standard admin with a dashboard on its index and the reports."""
+"""The admin site of the registry: sections by business line on the index and in a cached sidebar,
+the dashboard below the sections, and the reports."""
 
 from functools import partial
 
 from django.contrib import admin
+from django.http import Http404
+from django.template.response import TemplateResponse
 from django.urls import path
+from django.utils.functional import SimpleLazyObject
 
+from registry import navigation
 from registry.reports.dashboard import cached_dashboard
 from registry.reports.views import report_download, reports_page
 
 
 class RegistryAdminSite(admin.AdminSite):
     index_template = "registry/dashboard/index.html"
-    # The sidebar repeats the whole app list (40 models) on every page, a sixth of a list page's
-    # rendering time; the index and breadcrumbs already lead everywhere (docs/scaling.md).
-    enable_nav_sidebar = False
+    # The sidebar is the registry's own (registry/navigation.py): rendered once per user and
+    # cached, so it costs a page one cache read instead of the whole app list (docs/scaling.md).
+    enable_nav_sidebar = True
 
-    # The index adds the dashboard figures above the usual app list.
+    # Django's context for every admin page, except that the app list (permission checks and URLs
+    # for 40 models) is built only when a template reads it: the index, or a sidebar cache miss.
+    def each_context(self, request):
+        script_name = request.META["SCRIPT_NAME"]
+        return {
+            "site_title": self.site_title,
+            "site_header": self.site_header,
+            "site_url": script_name if self.site_url == "/" and script_name else self.site_url,
+            "has_permission": self.has_permission(request),
+            "available_apps": SimpleLazyObject(partial(self.get_app_list, request)),
+            "is_popup": False,
+            "is_nav_sidebar_enabled": self.enable_nav_sidebar,
+            "log_entries": self.get_log_entries(request),
+        }
+
+    # The app list is shown by business line (index, section pages, sidebar); an app's own page
+    # (/admin/registry/) keeps Django's list of that app.
+    def get_app_list(self, request, app_label=None):
+        app_list = super().get_app_list(request, app_label)
+        return app_list if app_label else navigation.grouped(request, app_list)
+
+    # The index adds the dashboard figures below the sections.
     def index(self, request, extra_context=None):
         dashboard = cached_dashboard(request.user, refresh="refresh" in request.GET)
         context = {"dashboard": dashboard, **(extra_context or {})}
         return super().index(request, context)
 
-    # The report pages live under the admin, behind its login.
+    def section_view(self, request, key):
+        """One business line's record kinds, the target of its breadcrumb."""
+        section = next((s for s in self.get_app_list(request) if s["app_label"] == key), None)
+        if section is None:
+            raise Http404(key)
+        context = {**self.each_context(request), "title": section["name"], "sections": [section]}
+        return TemplateResponse(request, "registry/navigation/section.html", context)
+
+    # The report pages and section pages live under the admin, behind its login.
     def get_urls(self):
-        reports = [
+        pages = [
             path("reports/", self.admin_view(partial(reports_page, self)), name="registry_reports"),
             path(
                 "reports/<slug:slug>.xlsx",
                 self.admin_view(partial(report_download, self)),
                 name="registry_report_xlsx",
             ),
+            path("section/<slug:key>/", self.admin_view(self.section_view), name="registry_section"),
         ]
-        return reports + super().get_urls()
+        return pages + super().get_urls()

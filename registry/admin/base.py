@@ -25,11 +25,13 @@ from .history import RevertMixin
 from .link_history import LinkHistoryMixin
 from .ordering import PinyinOrderingMixin
 from .performance import FastChangelistMixin
+from .wording import WordingMixin
 
 
 class RegistryAdmin(
     AccessMixin,
     RevertMixin,
+    WordingMixin,
     SpreadsheetMixin,
     FastChangelistMixin,
     LinkHistoryMixin,

@@ -1,14 +1,16 @@
-"""Conventions shared by the domain admins: inline base, count columns, fieldsets, warnings."""
+"""Conventions shared by the domain admins: inline base, count and amount columns, fieldsets, warnings."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
+from registry import numbers
 from registry.rules import academician_rule_warning
 
 from .access import ScopedInlineMixin
@@ -19,6 +21,10 @@ if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise as StrOrPromise
 
 SOURCES_FIELDSET: tuple[StrOrPromise, _FieldOpts] = (_("Notes and sources"), {"fields": ("notes", "citations")})
+# formfield_overrides of four-decimal figures: boxes without trailing zeros (15, not 15.0000).
+PLAIN_NUMBERS: dict[type[models.Field[Any, Any]], dict[str, Any]] = {
+    models.DecimalField: {"widget": numbers.PlainNumberInput}
+}
 
 
 def warn_about_academicians(request, talents):
@@ -51,6 +57,29 @@ def count_column(attribute: str, description):
         return getattr(obj, attribute)
 
     column.__name__ = attribute
+    return column
+
+
+def amount_column(model, field_name: str):
+    """A changelist column showing an amount stored in yuan in 万元 (sorted by the stored amount)."""
+    model_field = model._meta.get_field(field_name)
+
+    @admin.display(description=model_field.wan_label, ordering=field_name)
+    def column(obj):
+        return numbers.wan_text(getattr(obj, field_name))
+
+    column.__name__ = f"{field_name}_in_wan"
+    return column
+
+
+def plain_number_column(field_name: str, description):
+    """A changelist column showing a four-decimal figure without trailing zeros (15, not 15.0000)."""
+
+    @admin.display(description=description, ordering=field_name)
+    def column(obj):
+        return numbers.plain(getattr(obj, field_name))
+
+    column.__name__ = f"{field_name}_plain"
     return column
 
 

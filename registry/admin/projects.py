@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from registry.models import Project, ProjectPartner, ProjectTarget
 
 from .base import RegistryAdmin
-from .common import SOURCES_FIELDSET, DomainInline, count_column, count_of
+from .common import PLAIN_NUMBERS, SOURCES_FIELDSET, DomainInline, count_column, count_of, plain_number_column
 
 
 class ProjectPartnerInline(DomainInline):
@@ -18,6 +18,7 @@ class ProjectPartnerInline(DomainInline):
 class ProjectTargetInline(DomainInline):
     model = ProjectTarget
     fields = ("kind", "metric", "qualifier", "value", "unit")
+    formfield_overrides = PLAIN_NUMBERS
 
 
 @admin.register(Project)
@@ -65,7 +66,8 @@ class ProjectPartnerAdmin(RegistryAdmin):
 
 @admin.register(ProjectTarget)
 class ProjectTargetAdmin(RegistryAdmin):
-    list_display = ("project", "kind", "metric", "qualifier", "value", "unit")
+    list_display = ("project", "kind", "metric", "qualifier", plain_number_column("value", _("value")), "unit")
+    formfield_overrides = PLAIN_NUMBERS
     list_filter = ("kind", "project__kind")
     search_fields = ("project__title", "metric")
     list_select_related = ("project",)

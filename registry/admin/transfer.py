@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from registry.models import Policy, Subsidy, TechContract, TechnologyBroker, TrainingBase, TransferAgency
 
 from .base import RegistryAdmin
-from .common import SOURCES_FIELDSET, count_column, count_of
+from .common import SOURCES_FIELDSET, amount_column, count_column, count_of
 
 ORGANIZATION_SEARCH = ("organization__name", "organization__aliases__name", "organization__credit_code")
 
@@ -18,7 +18,7 @@ def names(related) -> str:
 
 @admin.register(Policy)
 class PolicyAdmin(RegistryAdmin):
-    list_display = ("title", "kind", "document_number", "issuer", "issued_on", "max_funding")
+    list_display = ("title", "kind", "document_number", "issuer", "issued_on", amount_column(Policy, "max_funding"))
     list_filter = ("kind", "issuer__kind")
     search_fields = ("title", "document_number", "issuer__name", "summary")
     date_hierarchy = "issued_on"
@@ -89,8 +89,8 @@ class TechContractAdmin(RegistryAdmin):
         "contract_type",
         "buyer_names",
         "seller_names",
-        "contract_amount",
-        "transaction_amount",
+        amount_column(TechContract, "contract_amount"),
+        amount_column(TechContract, "transaction_amount"),
         "signed_on",
         "registered_on",
     )
@@ -102,7 +102,7 @@ class TechContractAdmin(RegistryAdmin):
     fieldsets = (
         (None, {"fields": ("title", "contract_type", "registration_number")}),
         (_("Parties"), {"fields": ("buyers", "sellers", "brokers")}),
-        (_("Amounts in yuan"), {"fields": ("contract_amount", "transaction_amount")}),
+        (_("Amounts"), {"fields": ("contract_amount", "transaction_amount")}),
         (_("Signing and registration"), {"fields": ("signed_on", "registered_on", "registrar")}),
         SOURCES_FIELDSET,
     )
@@ -122,7 +122,7 @@ class TechContractAdmin(RegistryAdmin):
 
 @admin.register(Subsidy)
 class SubsidyAdmin(RegistryAdmin):
-    list_display = ("title", "kind", "recipient", "policy", "year", "amount")
+    list_display = ("title", "kind", "recipient", "policy", "year", amount_column(Subsidy, "amount"))
     list_filter = ("kind", "year")
     search_fields = ("title", "talent__name", "organization__name", "organization__credit_code", "policy__title")
     list_select_related = ("talent", "organization", "policy")

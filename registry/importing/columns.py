@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cache
 from typing import Any
 
@@ -20,6 +21,7 @@ from django.utils import translation
 from django.utils.functional import cached_property
 from django.utils.translation import gettext, gettext_lazy
 
+from registry.numbers import AmountField, parse_amount
 from registry.validators import validate_id_number
 
 from . import values
@@ -51,6 +53,8 @@ class Column:
     field: models.Field[Any, Any]
     label: str = ""
     choice_labels: dict[Any, str] = dataclasses.field(default_factory=dict)
+    # An amount column is in yuan (the export's unit) or in 万元 (a header such as 合同金额（万元）).
+    amount_unit: str = "yuan"
 
     def __post_init__(self) -> None:
         # Plain attributes, not properties: they are read for every cell of large files.
@@ -91,6 +95,8 @@ class Column:
         model_field = self.field
         if model_field.choices:
             return self.parse_choice
+        if isinstance(model_field, AmountField):
+            return self.parse_amount
         if self.is_code:
             return self.parse_code
         for field_class, parser in PARSERS:
@@ -130,6 +136,10 @@ class Column:
         except ValidationError:
             return False
         return True
+
+    def parse_amount(self, raw: object) -> Decimal | None:
+        """Yuan from a cell in this column's unit, or in the unit the cell writes (125000元, 12.5万元)."""
+        return parse_amount(raw, self.amount_unit)
 
     def render(self, value: object) -> object:
         """A stored value as it goes into a cell (choice label, 是/否); relations are rendered elsewhere."""
@@ -174,13 +184,21 @@ def columns_for(model: type[models.Model]) -> list[Column]:
 
 
 def header_index(columns: list[Column]) -> dict[str, Column]:
-    """Every accepted header (Chinese label, English verbose name, field name) to its column."""
+    """Every accepted header (Chinese label, English verbose name, field name) to its column; an
+    amount also under its 万元 label (合同金额（万元）), read in 万元."""
     index: dict[str, Column] = {}
     for column in columns:
         with translation.override("en"):
             english = str(column.field.verbose_name)
         for header in (column.name, english, column.label):
             index[normalise_header(header)] = column
+        wan_label = getattr(column.field, "wan_label", None)
+        if wan_label:
+            in_wan = Column(field=column.field, label=in_chinese(wan_label), amount_unit="wan")
+            with translation.override("en"):
+                english = str(wan_label)
+            for header in (english, in_wan.label):
+                index[normalise_header(header)] = in_wan
     return index
 
 

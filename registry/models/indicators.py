@@ -9,6 +9,45 @@ from .platforms import Platform
 from .sources import Source
 
 
+class Qualifier(models.TextChoices):
+    """How a reported figure is qualified ("余", "多", "近", ...); indicators and project targets."""
+
+    EXACT = "", _("exact")
+    ABOUT = "about", _("about (余)")
+    MORE_THAN = "more_than", _("more than (多, +)")
+    NEARLY = "nearly", _("nearly (近)")
+    AT_LEAST = "at_least", _("at least (以上)")
+    AT_MOST = "at_most", _("at most (最高)")
+    CUMULATIVE = "cumulative", _("cumulative (累计)")
+
+
+class Computation(models.TextChoices):
+    """The registry counts an indicator can be compared with (registry/reports/indicators.py)."""
+
+    COMMISSIONERS = "commissioners", _("commissioners")
+    ENTERPRISE_COMMISSIONERS = "enterprise_commissioners", _("enterprise commissioners")
+    ENTERPRISE_COMMISSIONER_WORKSTATIONS = (
+        "enterprise_commissioner_workstations",
+        _("enterprise commissioner workstations"),
+    )
+    COMMISSIONER_EXPERT_WORKSTATIONS = "commissioner_expert_workstations", _("commissioner expert workstations")
+    ACADEMICIAN_WORKSTATIONS = "academician_workstations", _("academician expert workstations")
+    COMMISSIONER_TEAMS = "commissioner_teams", _("commissioner teams")
+    TRANSFER_AGENCIES = "transfer_agencies", _("technology-transfer agencies")
+    TRAINING_BASES = "training_bases", _("technology-transfer training bases")
+    BROKERS = "brokers", _("technology brokers")
+    HIGH_TECH_ENTERPRISES = "high_tech_enterprises", _("valid high-tech enterprise qualifications")
+    TECH_SMES = "tech_smes", _("valid tech-based SME qualifications")
+    LEADING_ENTERPRISES = "leading_enterprises", _("valid leading tech enterprise qualifications")
+    LANDING_PROJECTS = "landing_projects", _("university-city landing projects")
+    OPEN_COMPETITION_PROJECTS = "open_competition_projects", _("open competition projects")
+    PLATFORM_MEMBERS = "platform_members", _("member organizations of the platform")
+    PLATFORM_ACADEMICIANS = "platform_academicians", _("academicians of the platform")
+    PLATFORM_EXPERTS = "platform_experts", _("experts of the platform")
+    TECH_CONTRACTS = "tech_contracts", _("technology contracts")
+    POLICIES = "policies", _("policies")
+
+
 class Indicator(CitedModel):
     """A reported figure: subject, metric, value, unit, qualifier, as-of date or year, and scope.
 
@@ -17,14 +56,8 @@ class Indicator(CitedModel):
 
     NATURAL_KEY = ("subject", "metric", "source__key")
 
-    class Qualifier(models.TextChoices):
-        EXACT = "", _("exact")
-        ABOUT = "about", _("about (余)")
-        MORE_THAN = "more_than", _("more than (多, +)")
-        NEARLY = "nearly", _("nearly (近)")
-        AT_LEAST = "at_least", _("at least (以上)")
-        AT_MOST = "at_most", _("at most (最高)")
-        CUMULATIVE = "cumulative", _("cumulative (累计)")
+    Qualifier = Qualifier
+    Computation = Computation
 
     subject = models.CharField(_("subject"), max_length=200)
     metric = models.CharField(_("metric"), max_length=200)
@@ -38,6 +71,7 @@ class Indicator(CitedModel):
     computed_as = models.CharField(
         _("registry computation"),
         max_length=60,
+        choices=Computation.choices,
         blank=True,
         help_text=_("Name of the registry count this figure is compared with on the dashboard."),
     )

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from registry.pinyin import Pinyin, PinyinCharField, SortKeyField
 
 from .base import CitedModel, RegistryModel
+from .indicators import Qualifier
 from .organizations import Organization
 from .talents import Talent
 
@@ -120,7 +121,7 @@ class ProjectTarget(RegistryModel):
     metric = models.CharField(_("metric"), max_length=100)
     value = models.DecimalField(_("value"), max_digits=20, decimal_places=4, null=True, blank=True)
     unit = models.CharField(_("unit"), max_length=30, blank=True)
-    qualifier = models.CharField(_("qualifier"), max_length=20, blank=True)
+    qualifier = models.CharField(_("qualifier"), max_length=20, choices=Qualifier.choices, blank=True)
 
     class Meta:
         verbose_name = _("project target")

@@ -7,6 +7,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from registry.numbers import AmountField
 from registry.pinyin import Pinyin, PinyinCharField, SortKeyField
 from registry.validators import DateOrder
 
@@ -45,7 +46,9 @@ class Policy(CitedModel):
     )
     issued_on = models.DateField(_("issued on"), null=True, blank=True)
     summary = models.TextField(_("summary"), blank=True)
-    max_funding = models.DecimalField(_("maximum funding (yuan)"), null=True, blank=True, **AMOUNT)
+    max_funding = AmountField(
+        _("maximum funding (yuan)"), wan_label=_("maximum funding (10k yuan)"), null=True, blank=True, **AMOUNT
+    )
 
     class Meta:
         verbose_name = _("policy")
@@ -169,8 +172,16 @@ class TechContract(CitedModel):
     buyers = models.ManyToManyField(Organization, verbose_name=_("buyers"), related_name="contracts_bought", blank=True)
     sellers = models.ManyToManyField(Organization, verbose_name=_("sellers"), related_name="contracts_sold", blank=True)
     brokers = models.ManyToManyField(TechnologyBroker, verbose_name=_("brokers"), related_name="contracts", blank=True)
-    contract_amount = models.DecimalField(_("contract amount (yuan)"), null=True, blank=True, **AMOUNT)
-    transaction_amount = models.DecimalField(_("technology transaction amount (yuan)"), null=True, blank=True, **AMOUNT)
+    contract_amount = AmountField(
+        _("contract amount (yuan)"), wan_label=_("contract amount (10k yuan)"), null=True, blank=True, **AMOUNT
+    )
+    transaction_amount = AmountField(
+        _("technology transaction amount (yuan)"),
+        wan_label=_("technology transaction amount (10k yuan)"),
+        null=True,
+        blank=True,
+        **AMOUNT,
+    )
     signed_on = models.DateField(_("signed on"), null=True, blank=True)
     registered_on = models.DateField(_("registered on"), null=True, blank=True)
     registrar = models.ForeignKey(
@@ -249,7 +260,7 @@ class Subsidy(CitedModel):
     )
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
-    amount = models.DecimalField(_("amount (yuan)"), null=True, blank=True, **AMOUNT)
+    amount = AmountField(_("amount (yuan)"), wan_label=_("amount (10k yuan)"), null=True, blank=True, **AMOUNT)
     contracts = models.ManyToManyField(TechContract, verbose_name=_("contracts"), blank=True, related_name="subsidies")
 
     class Meta:

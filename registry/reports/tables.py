@@ -1,5 +1,7 @@
 """The statistical reports the bureau publishes: figures by district, development zone, industry
-cluster and year. Each table is computed in the database and shown and downloaded as is."""
+cluster and year, for all years or one. Each table is computed in the database and shown and
+downloaded as is; on the page, a count links to the admin list of exactly those records where
+that list can be filtered so."""
 
 from __future__ import annotations
 
@@ -26,14 +28,20 @@ from registry.models import (
     Workstation,
 )
 
-from .figures import can_view, scoped, wan_yuan
+from .figures import M, can_view, changelist_url, scoped, wan_yuan
 
 AMOUNTS = ("contract_amount", "transaction_amount")
 
 Cell = str | int | Decimal
 # Values per row key (a primary key, a year, None for "not filled in"), one per column of a measure.
 ByKey = dict[Any, list[Cell]]
-MeasureValues = Callable[[Viewer, ModelType], tuple[ByKey, list[Cell]]]
+# A year chosen on the reports page (None: all years).
+Year = int | None
+MeasureValues = Callable[[Viewer, ModelType, Year], tuple[ByKey, list[Cell]]]
+# The changelist URL behind a value (None: no admin list filters exactly those records).
+Link = str | None
+# The changelist filters of the records of one row key.
+RowFilters = Callable[[Any], dict[str, object]]
 
 
 @dataclass
@@ -47,15 +55,31 @@ class Table:
     total: list[Cell] = field(default_factory=list)
     note: str = ""
     models: list[ModelType] = field(default_factory=list)  # the record models the columns count
+    # The admin list behind each value (None: no list filters exactly those records), per row.
+    links: list[list[Link]] = field(default_factory=list)
+    total_links: list[Link] = field(default_factory=list)
+    years: list[int] = field(default_factory=list)  # the by-year table: every year with records
+
+    @property
+    def linked_rows(self) -> list[tuple[Cell, list[tuple[Cell, Link]]]]:
+        """(label, [(value, url)]) per body row, for the page."""
+        return [(row[0], list(zip(row[1:], links))) for row, links in zip(self.rows, self.links)]
+
+    @property
+    def linked_total(self) -> tuple[Cell, list[tuple[Cell, Link]]]:
+        return self.total[0], list(zip(self.total[1:], self.total_links))
 
 
 @dataclass(frozen=True)
 class Measure:
-    """A column group: `values(user, dimension)` gives ({key: [values]}, [totals]) for its columns."""
+    """A column group: `values(user, dimension, year)` gives ({key: [values]}, [totals]) for its
+    columns; `link` is the changelist filter of the records of a row key ("" for no date filter),
+    for the first column only, or None when the admin list cannot be filtered so."""
 
     model: ModelType
     labels: tuple[str, ...]
     values: MeasureValues
+    link: RowFilters | None = None
 
 
 @dataclass(frozen=True)
@@ -68,6 +92,52 @@ class YearMeasure:
     amount_fields: tuple[str, ...] = ()
 
 
+# The date that puts each kind of record in a year (the year selector and the by-year table).
+DATED: dict[ModelType, str] = {
+    Talent: "introduced_on",
+    Commissioner: "term_start",
+    Workstation: "filed_on",
+    Platform: "opened_on",
+    Qualification: "issued_on",
+    TechContract: "signed_on",
+}
+
+
+def counted(user: Viewer, model: type[M], year: Year = None) -> QuerySet[M]:
+    """The records of `model` the user may see; with a year, those dated in it (organizations are
+    not dated and are always all counted)."""
+    queryset = scoped(user, model)
+    if year and model in DATED:
+        queryset = queryset.filter(**{f"{DATED[model]}__year": year})
+    return queryset
+
+
+def _link(model: ModelType, path: str) -> RowFilters:
+    """Changelist filters for the records of `model` whose `path` is a row key (None: not filled in)."""
+
+    def filters(key: Any) -> dict[str, object]:
+        return {f"{path}__isnull": "True"} if key is None else {f"{path}__id__exact": key}
+
+    return filters
+
+
+def _url(measure: Measure, key: Any, year: Year, total: bool = False) -> Link:
+    if measure.link is None:
+        return None
+    filters: dict[str, object] = {} if total else measure.link(key)
+    if year and measure.model in DATED:
+        filters[f"{DATED[measure.model]}__year"] = year
+    return changelist_url(measure.model, **filters)
+
+
+def _measure_links(measures: Sequence[Measure], key: Any, year: Year, total: bool = False) -> list[Link]:
+    """The URL of each value of a row: the first column of each measure links, the others do not."""
+    links: list[Link] = []
+    for measure in measures:
+        links += [_url(measure, key, year, total)] + [None] * (len(measure.labels) - 1)
+    return links
+
+
 # Grouped counts -----------------------------------------------------------------------------------
 
 
@@ -75,8 +145,8 @@ def _group_count(model: ModelType, path: str, distinct: bool = False) -> Measure
     """Records of `model` per value of `path` (a foreign key or a year); total counted separately
     when `distinct` (a many-to-many path counts a record once per value)."""
 
-    def values(user: Viewer, dimension: ModelType) -> tuple[ByKey, list[Cell]]:
-        qs = scoped(user, model).order_by()
+    def values(user: Viewer, dimension: ModelType, year: Year) -> tuple[ByKey, list[Cell]]:
+        qs = counted(user, model, year).order_by()
         rows = qs.annotate(key=F(path)).values("key").annotate(n=Count("pk", distinct=distinct))
         counts: dict[Any, int] = {row["key"]: row["n"] for row in rows}
         total = qs.count() if distinct else sum(counts.values())
@@ -89,21 +159,21 @@ def _contracts_by_seller(org_field: str) -> MeasureValues:
     """Contracts whose sellers (技术输出方) lie in each entry, with amounts in 万元; a contract with
     sellers in two districts counts in both, once in the total."""
 
-    def values(user: Viewer, dimension: ModelType) -> tuple[ByKey, list[Cell]]:
+    def values(user: Viewer, dimension: ModelType, year: Year) -> tuple[ByKey, list[Cell]]:
         through = TechContract.sellers.through
         sold_here = through.objects.filter(**{f"organization__{org_field}": OuterRef(OuterRef("pk"))})
-        contracts = scoped(user, TechContract).filter(pk__in=sold_here.values("techcontract_id")).order_by()
+        contracts = counted(user, TechContract, year).filter(pk__in=sold_here.values("techcontract_id")).order_by()
         annotations = {
             "n": _scalar(contracts, Func(F("pk"), function="COUNT")),
             **{name: _scalar(contracts, Func(F(name), function="SUM")) for name in AMOUNTS},
         }
         rows = dimension._default_manager.order_by().annotate(**annotations).values("pk", "n", *AMOUNTS)
         by_key: ByKey = {row["pk"]: [row["n"] or 0, *(wan_yuan(row[name]) for name in AMOUNTS)] for row in rows}
-        unplaced = scoped(user, TechContract).exclude(
+        unplaced = counted(user, TechContract, year).exclude(
             pk__in=through.objects.filter(**{f"organization__{org_field}__isnull": False}).values("techcontract_id")
         )
         by_key[None] = _contract_totals(unplaced)
-        return by_key, _contract_totals(scoped(user, TechContract))
+        return by_key, _contract_totals(counted(user, TechContract, year))
 
     return values
 
@@ -124,34 +194,59 @@ def _contract_labels() -> tuple[str, ...]:
 
 def _place_measures(org_field: str) -> list[Measure]:
     """Columns of a table by a place of organizations (division, zone or cluster)."""
+    # The talent and qualification lists filter by district only; contracts not by their sellers' place.
+    by_district = org_field == "division"
+    talents, qualifications = f"employer__{org_field}", f"organization__{org_field}"
     measures = [
-        Measure(Organization, (_("organizations"),), _group_count(Organization, org_field)),
-        Measure(Talent, (_("talents (by employer)"),), _group_count(Talent, f"employer__{org_field}")),
         Measure(
-            Qualification, (_("enterprise qualifications"),), _group_count(Qualification, f"organization__{org_field}")
+            Organization, (_("organizations"),), _group_count(Organization, org_field), _link(Organization, org_field)
+        ),
+        Measure(
+            Talent,
+            (_("talents (by employer)"),),
+            _group_count(Talent, talents),
+            _link(Talent, talents) if by_district else None,
+        ),
+        Measure(
+            Qualification,
+            (_("enterprise qualifications"),),
+            _group_count(Qualification, qualifications),
+            _link(Qualification, qualifications) if by_district else None,
         ),
         Measure(TechContract, _contract_labels(), _contracts_by_seller(org_field)),
     ]
-    if org_field == "division":
+    if by_district:
         served = _group_count(Commissioner, "service_divisions", distinct=True)
-        measures.append(Measure(Commissioner, (_("commissioners (districts served)"),), served))
+        measures.append(
+            Measure(
+                Commissioner,
+                (_("commissioners (districts served)"),),
+                served,
+                _link(Commissioner, "service_divisions"),
+            )
+        )
     return measures
 
 
-def place_table(user: Viewer, slug: str, title: str, dimension: ModelType, org_field: str, label: str) -> Table:
+def place_table(
+    user: Viewer, slug: str, title: str, dimension: ModelType, org_field: str, label: str, year: Year = None
+) -> Table:
     """One row per entry of `dimension` (plus records with none), one column group per measure."""
     measures = [m for m in _place_measures(org_field) if can_view(user, m.model)]
-    results = [m.values(user, dimension) for m in measures]
+    results = [m.values(user, dimension, year) for m in measures]
     header = [label] + [text for m in measures for text in m.labels]
     table = Table(slug, title, header, models=[m.model for m in measures])
     for pk, name, always_listed in _dimension_entries(dimension):
         values = _row(results, measures, pk)
         if always_listed or any(values):
             table.rows.append([name, *values])
+            table.links.append(_measure_links(measures, pk, year))
     unplaced = _row(results, measures, None)
     if any(unplaced):
         table.rows.append([_("not filled in"), *unplaced])
+        table.links.append(_measure_links(measures, None, year))
     table.total = [_("total"), *[value for by_key, totals in results for value in totals]]
+    table.total_links = _measure_links(measures, None, year, total=True)
     table.note = _("A contract or commissioner linked to several places counts in each; the total counts it once.")
     return table
 
@@ -196,40 +291,61 @@ def _by_year(user: Viewer, model: ModelType, date_field: str, amount_fields: tup
     return {row["year"]: [row["n"], *(wan_yuan(row[name]) for name in amount_fields)] for row in rows}
 
 
-def year_table(user: Viewer) -> Table:
-    """One row per year in which anything happened, oldest first, plus undated records and totals."""
+def year_table(user: Viewer, year: Year = None) -> Table:
+    """One row per year in which anything happened, oldest first, plus undated records and totals;
+    with a year, that year's row only (and its totals)."""
     measures = [m for m in _year_measures() if can_view(user, m.model)]
     results = [_by_year(user, m.model, m.date_field, m.amount_fields) for m in measures]
     header = [_("year")] + [text for m in measures for text in m.labels]
     table = Table("by-year", _("By year"), header, models=[m.model for m in measures])
-    years = sorted({year for by_year in results for year in by_year if year is not None})
+    years = sorted({y for by_year in results for y in by_year if y is not None})
+    table.years = years
     pairs: list[tuple[ByKey, None]] = [(by_year, None) for by_year in results]
-    for year in years:
-        table.rows.append([year, *_row(pairs, measures, year)])
+    for row_year in [year] if year else years:
+        table.rows.append([row_year, *_row(pairs, measures, row_year)])
+        table.links.append(_year_links(measures, row_year))
     undated = _row(pairs, measures, None)
-    if any(undated):
+    if any(undated) and not year:
         table.rows.append([_("no date"), *undated])
+        table.links.append(_year_links(measures, None))
     columns: list[tuple[Any, ...]] = list(zip(*(row[1:] for row in table.rows))) or [(0,)] * (len(header) - 1)
     table.total = [_("total"), *[sum(column) for column in columns]]
+    table.total_links = _year_links(measures, year, total=not year)
     table.note = _(
         "Each record counts in the year of its own date: introduced, term start, filed, opened, issued, signed."
     )
     return table
 
 
-REPORTS: dict[str, Callable[[Viewer], Table]] = {
-    "by-district": lambda user: place_table(user, "by-district", _("By district"), Division, "division", _("division")),
-    "by-zone": lambda user: place_table(
-        user, "by-zone", _("By development zone"), DevelopmentZone, "zone", _("development zone")
+def _year_links(measures: Sequence[YearMeasure], year: Year, total: bool = False) -> list[Link]:
+    links: list[Link] = []
+    for measure in measures:
+        filters: dict[str, object]
+        if total:
+            filters = {}
+        elif year is None:
+            filters = {f"{measure.date_field}__isnull": "True"}
+        else:
+            filters = {f"{measure.date_field}__year": year}
+        links += [changelist_url(measure.model, **filters)] + [None] * (len(measure.labels) - 1)
+    return links
+
+
+REPORTS: dict[str, Callable[[Viewer, Year], Table]] = {
+    "by-district": lambda user, year: place_table(
+        user, "by-district", _("By district"), Division, "division", _("division"), year
     ),
-    "by-cluster": lambda user: place_table(
-        user, "by-cluster", _("By industry cluster"), IndustryCluster, "cluster", _("industry cluster")
+    "by-zone": lambda user, year: place_table(
+        user, "by-zone", _("By development zone"), DevelopmentZone, "zone", _("development zone"), year
+    ),
+    "by-cluster": lambda user, year: place_table(
+        user, "by-cluster", _("By industry cluster"), IndustryCluster, "cluster", _("industry cluster"), year
     ),
     "by-year": year_table,
 }
 
 
-def report_tables(user: Viewer) -> list[Table]:
+def report_tables(user: Viewer, year: Year = None) -> list[Table]:
     """Every report the user may see (a table needs at least one column the user may view)."""
-    tables = [build(user) for build in REPORTS.values()]
+    tables = [build(user, year) for build in REPORTS.values()]
     return [table for table in tables if len(table.header) > 1]

@@ -11,22 +11,34 @@ from django.utils.translation import gettext as _
 
 from registry import audit
 from registry.access import Viewer
+from registry.importing.admin import attachment
 from registry.models import AuditEvent
 
 from .figures import can_export
-from .tables import REPORTS, Table, report_tables
+from .tables import REPORTS, Table, Year, report_tables, year_table
 from .xlsx import XLSX, table_workbook
 
 
+def chosen_year(request: HttpRequest) -> Year:
+    """The year of ?year=2024 (None: all years; anything else is ignored)."""
+    value = request.GET.get("year", "")
+    return int(value) if value.isdigit() and 1900 < int(value) < 2200 else None
+
+
 def reports_page(site: AdminSite, request: HttpRequest) -> TemplateResponse:
-    tables = report_tables(request.user)
+    year = chosen_year(request)
+    tables = report_tables(request.user, year)
     if not tables:
         raise PermissionDenied
+    by_year = next((table for table in tables if table.slug == "by-year"), None)
+    years = by_year.years if by_year and not year else year_table(request.user).years
     context = {
         **site.each_context(request),
         "title": _("Statistical reports"),
         "tables": tables,
         "downloadable": {table.slug for table in tables if may_download(request.user, table)},
+        "year": year,
+        "years": sorted(set(years) | ({year} if year else set()), reverse=True),
     }
     return TemplateResponse(request, "registry/reports/index.html", context)
 
@@ -40,13 +52,13 @@ def report_download(site: AdminSite, request: HttpRequest, slug: str) -> HttpRes
     build = REPORTS.get(slug)
     if build is None:
         raise Http404(slug)
-    table = build(request.user)
+    year = chosen_year(request)
+    table = build(request.user, year)
     if len(table.header) <= 1 or not may_download(request.user, table):
         raise PermissionDenied
-    file_name = f"{slug}-{timezone.localdate():%Y%m%d}.xlsx"
+    period = _("year %(year)s") % {"year": year} if year else ""
+    file_name = "-".join(part for part in (table.title, period, f"{timezone.localdate():%Y%m%d}") if part) + ".xlsx"
     audit.record(
         AuditEvent.Kind.EXPORT, request, request.user, model=f"report:{slug}", rows=len(table.rows), file_name=file_name
     )
-    response = HttpResponse(table_workbook(table), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{file_name}"'
-    return response
+    return attachment(table_workbook(table), file_name, XLSX)

@@ -1,0 +1,217 @@
+"""Amounts in yuan, entered in 万元; choices of registry counts and qualifiers (no schema change on PostgreSQL)."""
+
+import django.core.validators
+from django.db import migrations, models
+
+import registry.numbers
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("registry", "0014_pinyin_order"),
+    ]
+
+    operations = [
+        migrations.AlterField(
+            model_name="historicalindicator",
+            name="computed_as",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("commissioners", "commissioners"),
+                    ("enterprise_commissioners", "enterprise commissioners"),
+                    ("enterprise_commissioner_workstations", "enterprise commissioner workstations"),
+                    ("commissioner_expert_workstations", "commissioner expert workstations"),
+                    ("academician_workstations", "academician expert workstations"),
+                    ("commissioner_teams", "commissioner teams"),
+                    ("transfer_agencies", "technology-transfer agencies"),
+                    ("training_bases", "technology-transfer training bases"),
+                    ("brokers", "technology brokers"),
+                    ("high_tech_enterprises", "valid high-tech enterprise qualifications"),
+                    ("tech_smes", "valid tech-based SME qualifications"),
+                    ("leading_enterprises", "valid leading tech enterprise qualifications"),
+                    ("landing_projects", "university-city landing projects"),
+                    ("open_competition_projects", "open competition projects"),
+                    ("platform_members", "member organizations of the platform"),
+                    ("platform_academicians", "academicians of the platform"),
+                    ("platform_experts", "experts of the platform"),
+                    ("tech_contracts", "technology contracts"),
+                    ("policies", "policies"),
+                ],
+                help_text="Name of the registry count this figure is compared with on the dashboard.",
+                max_length=60,
+                verbose_name="registry computation",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalpolicy",
+            name="max_funding",
+            field=registry.numbers.AmountField(
+                blank=True,
+                decimal_places=2,
+                max_digits=16,
+                null=True,
+                validators=[django.core.validators.MinValueValidator(0)],
+                verbose_name="maximum funding (yuan)",
+                wan_label="maximum funding (10k yuan)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalprojecttarget",
+            name="qualifier",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("", "exact"),
+                    ("about", "about (余)"),
+                    ("more_than", "more than (多, +)"),
+                    ("nearly", "nearly (近)"),
+                    ("at_least", "at least (以上)"),
+                    ("at_most", "at most (最高)"),
+                    ("cumulative", "cumulative (累计)"),
+                ],
+                max_length=20,
+                verbose_name="qualifier",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicalsubsidy",
+            name="amount",
+            field=registry.numbers.AmountField(
+                blank=True,
+                decimal_places=2,
+                max_digits=16,
+                null=True,
+                validators=[django.core.validators.MinValueValidator(0)],
+                verbose_name="amount (yuan)",
+                wan_label="amount (10k yuan)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicaltechcontract",
+            name="contract_amount",
+            field=registry.numbers.AmountField(
+                blank=True,
+                decimal_places=2,
+                max_digits=16,
+                null=True,
+                validators=[django.core.validators.MinValueValidator(0)],
+                verbose_name="contract amount (yuan)",
+                wan_label="contract amount (10k yuan)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="historicaltechcontract",
+            name="transaction_amount",
+            field=registry.numbers.AmountField(
+                blank=True,
+                decimal_places=2,
+                max_digits=16,
+                null=True,
+                validators=[django.core.validators.MinValueValidator(0)],
+                verbose_name="technology transaction amount (yuan)",
+                wan_label="technology transaction amount (10k yuan)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="indicator",
+            name="computed_as",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("commissioners", "commissioners"),
+                    ("enterprise_commissioners", "enterprise commissioners"),
+                    ("enterprise_commissioner_workstations", "enterprise commissioner workstations"),
+                    ("commissioner_expert_workstations", "commissioner expert workstations"),
+                    ("academician_workstations", "academician expert workstations"),
+                    ("commissioner_teams", "commissioner teams"),
+                    ("transfer_agencies", "technology-transfer agencies"),
+                    ("training_bases", "technology-transfer training bases"),
+                    ("brokers", "technology brokers"),
+                    ("high_tech_enterprises", "valid high-tech enterprise qualifications"),
+                    ("tech_smes", "valid tech-based SME qualifications"),
+                    ("leading_enterprises", "valid leading tech enterprise qualifications"),
+                    ("landing_projects", "university-city landing projects"),
+                    ("open_competition_projects", "open competition projects"),
+                    ("platform_members", "member organizations of the platform"),
+                    ("platform_academicians", "academicians of the platform"),
+                    ("platform_experts", "experts of the platform"),
+                    ("tech_contracts", "technology contracts"),
+                    ("policies", "policies"),
+                ],
+                help_text="Name of the registry count this figure is compared with on the dashboard.",
+                max_length=60,
+                verbose_name="registry computation",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="policy",
+            name="max_funding",
+            field=registry.numbers.AmountField(
+                blank=True,
+                decimal_places=2,
+                max_digits=16,
+                null=True,
+                validators=[django.core.validators.MinValueValidator(0)],
+                verbose_name="maximum funding (yuan)",
+                wan_label="maximum funding (10k yuan)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="projecttarget",
+            name="qualifier",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("", "exact"),
+                    ("about", "about (余)"),
+                    ("more_than", "more than (多, +)"),
+                    ("nearly", "nearly (近)"),
+                    ("at_least", "at least (以上)"),
+                    ("at_most", "at most (最高)"),
+                    ("cumulative", "cumulative (累计)"),
+                ],
+                max_length=20,
+                verbose_name="qualifier",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="subsidy",
+            name="amount",
+            field=registry.numbers.AmountField(
+                blank=True,
+                decimal_places=2,
+                max_digits=16,
+                null=True,
+                validators=[django.core.validators.MinValueValidator(0)],
+                verbose_name="amount (yuan)",
+                wan_label="amount (10k yuan)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="techcontract",
+            name="contract_amount",
+            field=registry.numbers.AmountField(
+                blank=True,
+                decimal_places=2,
+                max_digits=16,
+                null=True,
+                validators=[django.core.validators.MinValueValidator(0)],
+                verbose_name="contract amount (yuan)",
+                wan_label="contract amount (10k yuan)",
+            ),
+        ),
+        migrations.AlterField(
+            model_name="techcontract",
+            name="transaction_amount",
+            field=registry.numbers.AmountField(
+                blank=True,
+                decimal_places=2,
+                max_digits=16,
+                null=True,
+                validators=[django.core.validators.MinValueValidator(0)],
+                verbose_name="technology transaction amount (yuan)",
+                wan_label="technology transaction amount (10k yuan)",
+            ),
+        ),
+    ]
