@@ -8,7 +8,7 @@ import registry.numbers
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("registry", "0014_pinyin_order"),
+        ("registry", "0016_pinyin_order"),
     ]
 
     operations = [
