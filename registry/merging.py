@@ -25,10 +25,9 @@ from django.db import models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from registry import access
+from registry import access, audit
 from registry.link_history import chunks, has_link_table, history_paused, write_versions
 from registry.models import AuditEvent, Organization, OrganizationAlias, Talent
-from registry.signals import record_event
 from registry.validators import canonical_id_number
 
 MAX_MERGED = 20  # records merged into one at a time
@@ -402,11 +401,11 @@ def merge(user, model, keep_pk, other_pks, request=None) -> MergePlan:
     saved_by(keep, user, reason)
     keep.save()
     MODEL_RULES.get(model, ModelRule()).apply(plan, user, reason)
-    record_event(
+    audit.record(
         AuditEvent.Kind.MERGE,
         request,
         user,
-        model=model._meta.model_name,
+        model=model,
         rows=len(plan.others),
         detail=reason,
     )

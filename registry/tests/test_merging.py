@@ -156,7 +156,9 @@ class OrganizationMergeTests(TestCase):
         self.assertEqual(links, {self.keep.pk})
         self.assertEqual(Talent.history.filter(id=self.talent.pk).latest().history_change_reason, reason)
         event = AuditEvent.objects.get(kind=AuditEvent.Kind.MERGE)
-        self.assertEqual((event.user, event.rows, event.detail), (self.user, 1, reason))
+        self.assertEqual(
+            (event.user, event.model, event.rows, event.detail), (self.user, "registry.organization", 1, reason)
+        )
 
         client = self.client
         client.force_login(self.user)
