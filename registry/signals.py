@@ -6,9 +6,6 @@ from django.db.models.signals import post_migrate
 from registry.audit import record
 from registry.models import AuditEvent
 
-# The name audit events had before registry.audit (kept for work in progress; use audit.record).
-record_event = record
-
 
 def on_login(sender, request, user, **kwargs):
     record(AuditEvent.Kind.LOGIN, request, user)

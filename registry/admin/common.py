@@ -14,7 +14,6 @@ from registry import numbers
 from registry.rules import academician_rule_warning
 
 from .access import ScopedInlineMixin
-from .base import RegistryAdmin
 
 if TYPE_CHECKING:
     from django.contrib.admin.options import _FieldOpts
@@ -81,10 +80,6 @@ def plain_number_column(field_name: str, description):
 
     column.__name__ = f"{field_name}_plain"
     return column
-
-
-# The name of the base class before it was merged into RegistryAdmin (kept for work in progress).
-DomainAdmin = RegistryAdmin
 
 
 class DomainInline(ScopedInlineMixin, admin.TabularInline):
