@@ -18,13 +18,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from registry import access, link_history
+from registry import access, link_history, review
 
 # Stored as the history row's change reason. It is data read by every later viewer whatever their
 # language, like the role names, so it is written in Chinese; the history page shows such rows as 已还原.
 REVERT_REASON = "已还原到 {date} 的版本"
 REVERT_MARK = "已还原"
-SKIPPED = {"created_at", "updated_at"}
+# The review state moves only through registry/review.py, never back with an old version.
+SKIPPED = {"created_at", "updated_at", "review_status"}
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,9 @@ def check_allowed(user, model, current) -> None:
         raise PermissionDenied(_("This list is shared by the whole city and is read-only for district staff."))
     if current is not None and not access.in_scope(user, current):
         raise PermissionDenied(_("This record is outside your districts."))
+    refusal = review.edit_refusal(current)
+    if refusal:
+        raise PermissionDenied(refusal)
 
 
 @transaction.atomic

@@ -1,8 +1,9 @@
 """The staff roles (groups) and the permissions each one holds, declared once.
 
 Migration 0005 creates the groups; `sync_roles` (run after every `migrate` by a post_migrate
-handler) creates the import_<model>/export_<model> permissions of every registry model and sets
-each group's permissions from ROLES, so models added later are covered without a new migration.
+handler) creates the import_<model>/export_<model> permissions of every registry model and the
+approve_<model> permission of every reviewed model (registry/review.py), and sets each group's
+permissions from ROLES, so models added later are covered without a new migration.
 Groups are synced to exactly the declared permissions: make a new group for a custom role.
 """
 
@@ -19,6 +20,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from registry.models import RegistryModel
+from registry.review import reviewed_models
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise as StrOrPromise
@@ -26,6 +28,9 @@ if TYPE_CHECKING:
 # Registry record permissions beyond Django's add/change/delete/view.
 SPREADSHEET_ACTIONS = ("import", "export")
 SPREADSHEET_ACTION_NAMES = {"import": "Can import %s", "export": "Can export %s"}
+# Reviewed records (those with a review state) have one more: approve, send back and reopen them.
+REVIEW_ACTION = "approve"
+REVIEW_ACTION_NAME = "Can approve, send back and reopen %s"
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,7 @@ class Role:
     record_actions: tuple[str, ...]  # on every registry record model
     extra: tuple[str, ...] = ()  # other permissions as "app_label.codename"
     manage_accounts: bool = False  # every permission of users, groups and district scopes
+    reviews: bool = False  # approve_<model> on every reviewed model
 
 
 ADMINISTRATOR = Role(
@@ -43,18 +49,24 @@ ADMINISTRATOR = Role(
     record_actions=("view", "add", "change", "delete", "import", "export"),
     extra=("registry.view_personal_data", "registry.view_auditevent"),
     manage_accounts=True,
+    reviews=True,
 )
 # Data entry keeps records but does not delete them (a wrong record is corrected, or an
 # administrator deletes it) and does not export (exports are for reviewers and administrators).
+# It edits drafts and returned records and submits them for review.
 DATA_ENTRY = Role(
     name="数据录入员",
-    purpose=_("Adds, changes and views registry records and imports spreadsheets; no delete, no export."),
+    purpose=_(
+        "Adds and changes drafts and returned records, submits them, imports spreadsheets; no delete, no export."
+    ),
     record_actions=("view", "add", "change", "import"),
 )
+# The reviewer keeps its name: it reviews (审核) and reads (查阅), and staff already know it.
 REVIEWER = Role(
     name="审核查阅员",
-    purpose=_("Views and exports registry records only."),
+    purpose=_("Views and exports registry records; approves or sends back submitted ones and reopens approved ones."),
     record_actions=("view", "export"),
+    reviews=True,
 )
 # Combined with another role for the staff who must see identity numbers, phones and e-mails.
 PERSONAL_DATA = Role(
@@ -74,15 +86,19 @@ def record_models() -> list:
 
 
 def ensure_spreadsheet_permissions(using="default") -> None:
-    """Create import_<model> and export_<model> for every registry record model."""
+    """Create import_<model> and export_<model> for every registry record model, and
+    approve_<model> for every reviewed one."""
+    wanted = [
+        (model, action, SPREADSHEET_ACTION_NAMES[action]) for model in record_models() for action in SPREADSHEET_ACTIONS
+    ]
+    wanted += [(model, REVIEW_ACTION, REVIEW_ACTION_NAME) for model in reviewed_models()]
     content_types = ContentType.objects.db_manager(using).get_for_models(*record_models())
-    for model, content_type in content_types.items():
-        for action in SPREADSHEET_ACTIONS:
-            Permission.objects.using(using).get_or_create(
-                content_type=content_type,
-                codename=f"{action}_{model._meta.model_name}",
-                defaults={"name": SPREADSHEET_ACTION_NAMES[action] % model._meta.verbose_name_raw},
-            )
+    for model, action, name in wanted:
+        Permission.objects.using(using).get_or_create(
+            content_type=content_types[model],
+            codename=f"{action}_{model._meta.model_name}",
+            defaults={"name": name % model._meta.verbose_name_raw},
+        )
 
 
 def role_permissions(role: Role, using="default") -> list:
@@ -92,6 +108,8 @@ def role_permissions(role: Role, using="default") -> list:
         for model in record_models()
         for action in role.record_actions
     }
+    if role.reviews:
+        wanted |= {(model._meta.app_label, f"{REVIEW_ACTION}_{model._meta.model_name}") for model in reviewed_models()}
     wanted |= {(app_label, codename) for app_label, _dot, codename in (name.partition(".") for name in role.extra)}
     accounts = set(ACCOUNT_MODELS) if role.manage_accounts else set()
     return [

@@ -11,7 +11,8 @@ from django.utils.functional import SimpleLazyObject
 
 from registry import navigation
 from registry.reports.dashboard import cached_dashboard
-from registry.reports.views import report_download, reports_page
+from registry.reports.views import counting_basis, includes_submitted, report_download, reports_page
+from registry.review import queue_counts, returned_counts
 
 
 class RegistryAdminSite(admin.AdminSite):
@@ -33,7 +34,15 @@ class RegistryAdminSite(admin.AdminSite):
             "is_popup": False,
             "is_nav_sidebar_enabled": self.enable_nav_sidebar,
             "log_entries": self.get_log_entries(request),
+            # Every admin page links to the review queue (待审核 (N)) or to the user's returned records.
+            **self.review_links(request),
         }
+
+    def review_links(self, request):
+        user = request.user
+        if not (user.is_active and user.is_staff):
+            return {}
+        return {"review_queue": queue_counts(user), "review_returned": returned_counts(user)}
 
     # The app list is shown by business line (index, section pages, sidebar); an app's own page
     # (/admin/registry/) keeps Django's list of that app.
@@ -43,8 +52,9 @@ class RegistryAdminSite(admin.AdminSite):
 
     # The index adds the dashboard figures below the sections.
     def index(self, request, extra_context=None):
-        dashboard = cached_dashboard(request.user, refresh="refresh" in request.GET)
-        context = {"dashboard": dashboard, **(extra_context or {})}
+        include_submitted = includes_submitted(request)
+        dashboard = cached_dashboard(request.user, "refresh" in request.GET, include_submitted)
+        context = {"dashboard": dashboard, "basis": counting_basis(include_submitted), **(extra_context or {})}
         return super().index(request, context)
 
     def section_view(self, request, key):
@@ -55,9 +65,13 @@ class RegistryAdminSite(admin.AdminSite):
         context = {**self.each_context(request), "title": section["name"], "sections": [section]}
         return TemplateResponse(request, "registry/navigation/section.html", context)
 
-    # The report pages and section pages live under the admin, behind its login.
+    # The review queue, the report pages and the section pages live under the admin, behind its login.
     def get_urls(self):
+        # registry.admin registers its screens on this site while it is imported: import it late.
+        from registry.admin.review import queue_view
+
         pages = [
+            path("review/", self.admin_view(partial(queue_view, self)), name="registry_review_queue"),
             path("reports/", self.admin_view(partial(reports_page, self)), name="registry_reports"),
             path(
                 "reports/<slug:slug>.xlsx",

@@ -24,6 +24,19 @@ OUTPUT = REPO / "fixtures" / "articles.json"
 MAX_EXCERPT = 40
 # Record bookkeeping time: raw loaddata does not fill auto_now fields.
 STAMP = "2026-11-22T00:00:00+08:00"
+# What the articles report was counted when published: these records load as approved (registry/review.py).
+REVIEWED = {
+    "qualification",
+    "talent",
+    "workstation",
+    "commissioner",
+    "commissionerteam",
+    "commissionerassessment",
+    "servicerecord",
+    "techcontract",
+    "subsidy",
+    "project",
+}
 
 A = "wzx-talent-highland"  # 首府：打造人才创新高地 让“千里马”竞相奔腾
 B = "wzx-innovation-empowers-industry"  # 首府：科技创新为产业发展赋能添彩
@@ -73,7 +86,8 @@ def add(model, cites=(), **fields):
         for pair in cites:
             citations.setdefault(pair, None)
         fields["citations"] = [list(pair) for pair in cites]
-    fields = {"created_at": STAMP, "updated_at": STAMP, **fields}
+    review = {"review_status": "approved"} if model in REVIEWED else {}
+    fields = {"created_at": STAMP, "updated_at": STAMP, **review, **fields}
     records[model].append({"model": f"registry.{model}", "fields": fields})
 
 

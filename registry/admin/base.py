@@ -1,8 +1,9 @@
 """The one base class of every registry admin.
 
 History comes from django-simple-history, many-to-many links included (link_history.py); its revert
-page is ours (admin/history.py). Access rules, spreadsheet import/export, changelist performance and
-pinyin order are mixed in here, in one place, so each model's admin stays a declaration.
+page is ours (admin/history.py). Access rules, review (admin/review.py), spreadsheet import/export,
+changelist performance and pinyin order are mixed in here, in one place, so each model's admin stays a
+declaration.
 The query conventions of the screens live here too: `list_select_related` names the relations
 `__str__` and the columns follow, `annotations` maps attribute names to expressions (counts) added
 to every queryset of the admin.
@@ -25,11 +26,13 @@ from .history import RevertMixin
 from .link_history import LinkHistoryMixin
 from .ordering import PinyinOrderingMixin
 from .performance import FastChangelistMixin
+from .review import ReviewMixin
 from .wording import WordingMixin
 
 
 class RegistryAdmin(
     AccessMixin,
+    ReviewMixin,
     RevertMixin,
     WordingMixin,
     SpreadsheetMixin,

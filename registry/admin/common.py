@@ -10,7 +10,7 @@ from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from registry import numbers
+from registry import numbers, review
 from registry.rules import academician_rule_warning
 
 from .access import ScopedInlineMixin
@@ -86,3 +86,12 @@ class DomainInline(ScopedInlineMixin, admin.TabularInline):
     """A record's parts edited on its page; empty rows are added with the button, not by default."""
 
     extra = 0
+
+    def __init__(self, parent_model, admin_site):
+        super().__init__(parent_model, admin_site)
+        self.show_change_link = self.show_change_link or review.is_reviewed(self.model)
+
+    # A reviewed record listed on another's page (qualifications on their organization's) has its own
+    # state and buttons on its own page: existing rows are read-only here, with a link there.
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not review.is_reviewed(self.model)

@@ -29,6 +29,7 @@ from .lookups import (
 from .organizations import Organization, OrganizationAlias, Qualification
 from .platforms import Platform, PlatformExpert, PlatformMember
 from .projects import Project, ProjectPartner, ProjectTarget
+from .review import Reviewed, ReviewStatus, ReviewTransition
 from .sources import Citation, Source
 from .talents import Talent
 from .transfer import Policy, Subsidy, TechContract, TechnologyBroker, TrainingBase, TransferAgency
@@ -60,6 +61,9 @@ __all__ = [
     "Qualification",
     "QualificationKind",
     "RegistryModel",
+    "ReviewStatus",
+    "ReviewTransition",
+    "Reviewed",
     "ServiceRecord",
     "StaffScope",
     "Source",

@@ -1,4 +1,5 @@
-"""Audit events that are not record changes: logins, failed logins, imports, exports, API calls and merges.
+"""Audit events that are not record changes: logins, failed logins, imports, exports, API calls, merges and
+review steps.
 
 Record changes themselves are kept by django-simple-history on every model.
 """
@@ -19,6 +20,7 @@ class AuditEvent(models.Model):
         EXPORT = "export", _("export")
         API = "api", _("API call")
         MERGE = "merge", _("merge of duplicates")
+        REVIEW = "review", _("review")
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, db_index=True)

@@ -49,7 +49,8 @@ class RegistryModel(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     objects = NaturalKeyManager()
-    history = RegistryHistoricalRecords(inherit=True)
+    # History rows are read per record, never filtered by review state: no index for it there.
+    history = RegistryHistoricalRecords(inherit=True, no_db_index=["review_status"])
 
     class Meta:
         abstract = True

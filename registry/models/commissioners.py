@@ -13,6 +13,7 @@ from .base import CitedModel, RegistryModel
 from .choices import Level
 from .lookups import Division
 from .organizations import Organization
+from .review import Reviewed
 from .talents import Talent
 
 MEMBER_DATES = DateOrder(
@@ -26,7 +27,7 @@ SERVICE_DATES = DateOrder(
 )
 
 
-class Workstation(CitedModel):
+class Workstation(Reviewed, CitedModel):
     """A workstation hosted by an organization: for enterprise commissioners, commissioner experts
     or academician experts."""
 
@@ -98,7 +99,7 @@ class WorkstationMember(RegistryModel):
         return f"{self.workstation} · {self.talent}"
 
 
-class CommissionerTeam(CitedModel):
+class CommissionerTeam(Reviewed, CitedModel):
     """A commissioner team (科技特派团) with a leader, members and the area it serves."""
 
     name = PinyinCharField(_("name"), max_length=200, unique=True)
@@ -119,7 +120,7 @@ class CommissionerTeam(CitedModel):
         return self.name
 
 
-class Commissioner(CitedModel):
+class Commissioner(Reviewed, CitedModel):
     """A commissioner appointment: a person (natural-person commissioner) or an organization
     (legal-person commissioner unit), of one kind, sent by a dispatching unit for a term."""
 
@@ -216,7 +217,7 @@ class Commissioner(CitedModel):
         return f"{who} ({self.get_kind_display()})"
 
 
-class CommissionerAssessment(RegistryModel):
+class CommissionerAssessment(Reviewed, RegistryModel):
     """The annual assessment grade of a commissioner."""
 
     NATURAL_KEY = ("commissioner__id", "year")
@@ -249,7 +250,7 @@ class CommissionerAssessment(RegistryModel):
         return f"{self.commissioner} {self.year}"
 
 
-class ServiceRecord(CitedModel):
+class ServiceRecord(Reviewed, CitedModel):
     """What a commissioner or workstation did: a visit, a training, a live stream, a survey, ...
     with the counters the bureau reports."""
 

@@ -12,6 +12,7 @@ from registry.validators import DateOrder, validate_credit_code
 
 from .base import CitedModel, RegistryModel
 from .lookups import DevelopmentZone, Division, IndustryCluster, QualificationKind
+from .review import Reviewed
 
 
 class Organization(CitedModel):
@@ -85,7 +86,7 @@ QUALIFICATION_VALIDITY = DateOrder(
 )
 
 
-class Qualification(CitedModel):
+class Qualification(Reviewed, CitedModel):
     """An enterprise qualification held for a period: 高新技术企业, 科技型中小企业, 科技领军企业, ..."""
 
     NATURAL_KEY = ("organization__name", "kind__name", "number")

@@ -8,10 +8,11 @@ from registry.pinyin import Pinyin, PinyinCharField, SortKeyField
 from .base import CitedModel, RegistryModel
 from .indicators import Qualifier
 from .organizations import Organization
+from .review import Reviewed
 from .talents import Talent
 
 
-class Project(CitedModel):
+class Project(Reviewed, CitedModel):
     """A project or cooperation: a 揭榜挂帅 task, a landing or industry-university-research project, a
     co-built institution, enterprise or platform R&D, training, talent introduction, a roadshow, an
     enterprise brought to the city, demonstration work. `platform` is the platform a co-building

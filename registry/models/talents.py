@@ -10,9 +10,10 @@ from registry.validators import birth_date_from_id_number, validate_id_number, v
 from .base import CitedModel
 from .lookups import TalentTier
 from .organizations import Organization
+from .review import Reviewed
 
 
-class Talent(CitedModel):
+class Talent(Reviewed, CitedModel):
     """A person the bureau keeps on record. Identity number, phone, e-mail and birth date are
     personal data, shown only to users allowed to see them."""
 

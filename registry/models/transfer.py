@@ -15,6 +15,7 @@ from .base import CitedModel
 from .choices import Level
 from .lookups import ContractType
 from .organizations import Organization
+from .review import Reviewed
 from .talents import Talent
 
 AMOUNT: dict[str, Any] = dict(max_digits=16, decimal_places=2, validators=[MinValueValidator(0)])
@@ -161,7 +162,7 @@ CONTRACT_REGISTRATION = DateOrder(
 )
 
 
-class TechContract(CitedModel):
+class TechContract(Reviewed, CitedModel):
     """A technology contract (技术合同), registered with a registrar."""
 
     NATURAL_KEY = ("title", "signed_on")
@@ -228,7 +229,7 @@ class TechContract(CitedModel):
         return self.title
 
 
-class Subsidy(CitedModel):
+class Subsidy(Reviewed, CitedModel):
     """A subsidy or award (奖补, 后补助) paid to a person or an organization under a policy."""
 
     NATURAL_KEY = ("title",)

@@ -17,7 +17,7 @@ from django.utils.functional import Promise
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from registry import validity
+from registry import review, validity
 from registry.access import ModelType, Viewer
 from registry.models import (
     Commissioner,
@@ -99,7 +99,11 @@ class Counts:
     def not_filled(self, rows: dict[Any, Row], url_filter: dict[str, str]) -> list[Figure]:
         """The records whose group is empty, when there are any (they count in the total too)."""
         row = rows.get(None) or rows.get("")
-        return [self.figure(_("not filled in"), row, changelist_url(self.model, **url_filter))] if row else []
+        return (
+            [self.figure(_("not filled in"), row, changelist_url(self.model, include_submitted=None, **url_filter))]
+            if row
+            else []
+        )
 
 
 def choice_breakdown(counts: Counts, field_name: str, title: str | Promise) -> Breakdown:
@@ -189,7 +193,9 @@ def validity_breakdown(counts: Counts) -> Breakdown:
     """Qualifications per state on the day (有效 / 即将到期 / 已过期 / 已撤销), each linked to the filtered list."""
     rows = counts.by("validity")
     parts = [
-        counts.figure(label, rows.get(value), changelist_url(counts.model, **{validity.PARAMETER: value}))
+        counts.figure(
+            label, rows.get(value), changelist_url(counts.model, include_submitted=None, **{validity.PARAMETER: value})
+        )
         for value, label in validity.State.choices
     ]
     return counts.breakdown(_("Qualifications by validity"), parts)
@@ -232,23 +238,32 @@ def _sections() -> list[tuple[ModelType, str, Section]]:
     ]
 
 
-def dashboard_context(user: Viewer) -> dict[str, Any]:
-    """Everything the admin index shows above the app list, limited to what the user may view."""
-    sections = [
-        {"title": title, "breakdowns": build(user)} for model, title, build in _sections() if can_view(user, model)
-    ]
-    return {"sections": sections, "indicators": indicator_comparison(user)}
+def dashboard_context(user: Viewer, include_submitted: bool = False) -> dict[str, Any]:
+    """Everything the admin index shows above the app list, limited to what the user may view.
+
+    Approved records count; with `include_submitted` (the switch 含待审核) submitted ones too. The
+    reported-vs-registered comparison always uses approved records."""
+    with review.counting(include_submitted):
+        sections = [
+            {"title": title, "breakdowns": build(user)} for model, title, build in _sections() if can_view(user, model)
+        ]
+    return {"sections": sections, "indicators": indicator_comparison(user), "include_submitted": include_submitted}
 
 
-def cached_dashboard(user: Viewer, refresh: bool = False) -> dict[str, Any]:
+def cached_dashboard(user: Viewer, refresh: bool = False, include_submitted: bool = False) -> dict[str, Any]:
     """The dashboard of `user`, computed at most every CACHE_SECONDS (or now, when asked to refresh).
 
     Staff open the index after nearly every save; the figures of a million records need not be
-    recounted each time. Keyed by user (permissions and district scope) and language (labels).
+    recounted each time. Keyed by user (permissions and district scope), language (labels), the
+    switch 含待审核, and the review generation: an approval shows at once.
     """
-    key = f"registry:dashboard:{user.pk}:{get_language()}"
+    key = f"registry:dashboard:{user.pk}:{get_language()}:{int(include_submitted)}:{review.generation()}"
     context = None if refresh else cache.get(key)
     if context is None:
-        context = {**dashboard_context(user), "computed_at": timezone.now(), "cache_seconds": CACHE_SECONDS}
+        context = {
+            **dashboard_context(user, include_submitted),
+            "computed_at": timezone.now(),
+            "cache_seconds": CACHE_SECONDS,
+        }
         cache.set(key, context, CACHE_SECONDS)
     return context

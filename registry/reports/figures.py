@@ -10,6 +10,7 @@ from urllib.parse import urlencode
 from django.db.models import Model, QuerySet
 from django.urls import NoReverseMatch, reverse
 
+from registry import review
 from registry.access import ModelType, Viewer, scope_queryset
 
 TEN_THOUSAND = Decimal(10_000)
@@ -49,8 +50,10 @@ class Breakdown:
         return list(zip(self.amount_labels, self.total.amounts))
 
 
-def changelist_url(model: ModelType, **filters: object) -> str:
-    """The admin list of `model` filtered with the changelist's own query parameters.
+def changelist_url(model: ModelType, *, include_submitted: bool | None = None, **filters: object) -> str:
+    """The admin list of `model` filtered with the changelist's own query parameters, and by the
+    review states the figures count (registry.review.counted), so the list holds exactly the
+    records counted.
 
     Falls back to the conventional path when the model's admin is not registered (yet), so the
     dashboard does not depend on which admin screens are installed.
@@ -60,7 +63,8 @@ def changelist_url(model: ModelType, **filters: object) -> str:
         url = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
     except NoReverseMatch:
         url = f"{reverse('admin:index')}{opts.app_label}/{opts.model_name}/"
-    params = {name: "" if value is None else value for name, value in filters.items()}
+    params: dict[str, object] = {**review.counted_filter(model, include_submitted)}
+    params.update({name: "" if value is None else value for name, value in filters.items()})
     return f"{url}?{urlencode(params)}" if params else url
 
 
@@ -78,6 +82,7 @@ def can_export(user: Viewer, model: ModelType) -> bool:
     return user.has_perm(f"{model._meta.app_label}.export_{model._meta.model_name}")
 
 
-def scoped(user: Viewer, model: type[M]) -> QuerySet[M]:
-    """All records of `model` the user may see (district scope applied)."""
-    return scope_queryset(user, model._default_manager.all())
+def scoped(user: Viewer, model: type[M], include_submitted: bool | None = None) -> QuerySet[M]:
+    """The records of `model` the user may see (district scope applied) that count in figures:
+    approved ones, and submitted ones inside review.counting(True) (see registry.review.counted)."""
+    return review.counted(scope_queryset(user, model._default_manager.all()), include_submitted)

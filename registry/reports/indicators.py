@@ -1,5 +1,7 @@
 """Reported vs registered: each indicator next to the count of matching records in the registry.
 
+Only approved records are compared with what was reported, whatever the dashboard's switch says.
+
 Indicator.computed_as names one of the computations below. A computation is the model counted and
 the admin list filters that select its records (they are also the queryset filters), so the figure
 links to exactly the records it counts.
@@ -110,18 +112,18 @@ def _filters(computation: Computation, kinds: dict[str, int]) -> dict[str, objec
 
 def _plain_count(user: Viewer, computation: Computation, kinds: dict[str, int]) -> tuple[int, str]:
     filters = _filters(computation, kinds)
-    records = scoped(user, computation.model).filter(**filters)
+    records = scoped(user, computation.model, include_submitted=False).filter(**filters)
     if computation.qualification:
         # Held on the day: valid or expiring, as the list's validity filter ?validity=in_force selects.
         records = records.filter(validity.in_force(validity.today()))
         filters[validity.PARAMETER] = validity.IN_FORCE
-    return records.count(), changelist_url(computation.model, **filters)
+    return records.count(), changelist_url(computation.model, include_submitted=False, **filters)
 
 
 def _platform_counts(user: Viewer, computation: Computation, platform_ids: Collection[int]) -> dict[int, int]:
     """{platform id: count} for the platforms of the indicators (one GROUP BY query)."""
     rows = (
-        scoped(user, computation.model)
+        scoped(user, computation.model, include_submitted=False)
         .filter(platform__in=platform_ids, **dict(computation.filters))
         .order_by()
         .values("platform")
@@ -168,4 +170,4 @@ def _compare(
     computation = COMPUTATIONS[name]
     filters = {"platform__id__exact": indicator.platform_id, **dict(computation.filters)}
     count = per_platform[name].get(indicator.platform_id, 0)
-    return Comparison(indicator, count, changelist_url(computation.model, **filters))
+    return Comparison(indicator, count, changelist_url(computation.model, include_submitted=False, **filters))

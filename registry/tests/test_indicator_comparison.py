@@ -29,6 +29,7 @@ from registry.models import (
 )
 from registry.reports.indicators import COMPUTATIONS, indicator_comparison
 from registry.tests.report_data import (
+    approve_all,
     changelist_count,
     commissioner,
     contract,
@@ -88,6 +89,7 @@ class IndicatorComparisonTest(TestCase):
         PlatformExpert.objects.create(platform=cls.centre, talent=a, role="academician")
         PlatformExpert.objects.create(platform=cls.centre, talent=b, role="leading_expert")
         contract("合同", "技术服务")
+        approve_all()
 
     def setUp(self):
         cache.clear()  # the dashboard is cached per user id, and ids repeat between tests
@@ -145,6 +147,7 @@ class IndicatorComparisonTest(TestCase):
         Policy.objects.create(title="政策")
         Workstation.objects.create(name="站", kind="academician_expert")
         Project.objects.create(title="项目", kind="landing")
+        approve_all()
         for name in [*expected, "academician_workstations", "landing_projects", "open_competition_projects"]:
             self.indicator(name, "1", name)
         rows = self.compare()
@@ -195,7 +198,7 @@ class IndicatorComparisonTest(TestCase):
         self.assertContains(response, 'id="reported-vs-registered"')
         self.assertContains(response, "企业科技特派员")
         self.assertContains(response, "25%")
-        self.assertContains(response, "?kind__exact=enterprise")
+        self.assertContains(response, "review_status__exact=approved&amp;kind__exact=enterprise")
 
 
 class ArticleIndicatorsTest(TestCase):

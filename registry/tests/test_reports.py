@@ -14,6 +14,7 @@ from registry import roles
 from registry.models import AuditEvent
 from registry.tests.access_support import make_user
 from registry.tests.report_data import (
+    approve_all,
     commissioner,
     contract,
     day,
@@ -51,6 +52,7 @@ class ReportsTest(TestCase):
         contract("合同一", "技术开发", day(2022), "100000", "80000", [dairy, lab])
         contract("合同二", "技术服务", day(2023), "250000.50", None, [lab, univ])
         contract("合同三", "技术服务", None, "30000", "30000", [])
+        approve_all()
 
     def page(self, user=None):
         self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"

@@ -32,6 +32,8 @@ from registry.models import (
     IndustryCluster,
     Organization,
     Platform,
+    Reviewed,
+    ReviewStatus,
     Talent,
     TalentTier,
     TechContract,
@@ -453,7 +455,7 @@ class BulkWriter:
     def bulk_create(self, model, fields, rows):
         batch = []
         for row in rows:
-            batch.append(model(**dict(zip(fields, row))))
+            batch.append(model(**seeded_values(model), **dict(zip(fields, row))))
             if len(batch) >= self.batch_size:
                 model._default_manager.bulk_create(batch)
                 batch = []
@@ -474,14 +476,21 @@ class BulkWriter:
                     copy.write_row(row + extra)
 
 
+def seeded_values(model) -> dict:
+    """Values every seeded record gets: it stands for a registry in use, so reviewed records are
+    approved and count like real ones."""
+    return {"review_status": ReviewStatus.APPROVED} if issubclass(model, Reviewed) else {}
+
+
 def default_columns(model, fields) -> list[tuple[str, object]]:
     """(column, value) for the concrete columns not in `fields`: timestamps now, else the field default."""
     now = timezone.now()
     given = {model._meta.get_field(name).column for name in fields}
+    seeded = seeded_values(model)
     result = []
     for field in model._meta.concrete_fields:
         if field.primary_key or field.column in given:
             continue
         auto_time = getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
-        result.append((field.column, now if auto_time else field.get_default()))
+        result.append((field.column, now if auto_time else seeded.get(field.name, field.get_default())))
     return result
