@@ -19,7 +19,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from rest_framework.filters import BaseFilterBackend
 
-from registry import access
+from registry import access, review
 from registry.admin.performance import search_terms
 from registry.importing.columns import Column, in_chinese
 from registry.models import DevelopmentZone, Division
@@ -69,6 +69,9 @@ def parameters(resource) -> list[Parameter]:
         found.append(Parameter("kind", _("“%(field)s”: a code or the Chinese label.") % {"field": label}))
     since = _("Records changed at or after this time (ISO 8601, e.g. 2025-01-31T08:00:00+08:00).")
     found.append(Parameter("updated_since", since))
+    if any(review.is_reviewed(model) for model in (resource.model, *(part.model for part in resource.parts))):
+        states = _("Review states, comma-separated, or “all” (default: approved only; needs a key that may read them).")
+        found.append(Parameter("review_status", states))
     return found
 
 

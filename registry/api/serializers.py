@@ -20,11 +20,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from registry import access
-from registry.importing.columns import columns_for
+from registry import access, review
+from registry.importing.columns import columns_for, in_chinese
 from registry.importing.relations import display_paths, join_parts
 from registry.models.base import resolve_path
 
+from .approval import APPROVED_ONLY, visible
 from .resources import Resource
 
 BOOKKEEPING = ("id", "created_at", "updated_at")
@@ -132,6 +133,15 @@ def column_field(column):
     return None
 
 
+def review_state_field(model) -> ChoiceLabelField | None:
+    """The review state (草稿/待审核/已通过/已退回) of a reviewed model's records; None for other models."""
+    if not review.is_reviewed(model):
+        return None
+    field = model._meta.get_field("review_status")
+    labels = {code: in_chinese(label) for code, label in field.flatchoices}
+    return ChoiceLabelField(labels, help_text=in_chinese(field.verbose_name))
+
+
 def build_serializer(model, parts=(), skip=()) -> type[serializers.ModelSerializer]:
     """A read-only ModelSerializer of `model`'s spreadsheet columns (minus `skip`) and `parts`."""
     columns = [column for column in columns_for(model) if column.name not in skip]
@@ -143,13 +153,17 @@ def build_serializer(model, parts=(), skip=()) -> type[serializers.ModelSerializ
             extra_kwargs[column.name] = {"help_text": column.label}
         else:
             declared[column.name] = field
+    state = review_state_field(model)
+    if state is not None:
+        declared["review_status"] = state
     for part in parts:
         parent_links = [f.name for f in part.model._meta.fields if f.is_relation and f.related_model is model]
         source = {"source": part.accessor} if part.accessor != part.name else {}
         declared[part.name] = build_serializer(part.model, skip=parent_links)(
             many=True, read_only=True, help_text=part.model._meta.verbose_name_plural, **source
         )
-    names = [*BOOKKEEPING, *(column.name for column in columns), *(part.name for part in parts)]
+    states = ["review_status"] if state is not None else []
+    names = [*BOOKKEEPING, *states, *(column.name for column in columns), *(part.name for part in parts)]
     meta = type("Meta", (), {"model": model, "fields": names, "read_only_fields": names, "extra_kwargs": extra_kwargs})
     attributes = {**declared, "Meta": meta, "__doc__": str(model._meta.verbose_name_plural)}
     return type(f"{model.__name__}Serializer", (RecordSerializer,), attributes)
@@ -195,13 +209,14 @@ def many_prefetch(model, name: str) -> Prefetch:
     return Prefetch(name, queryset=target._default_manager.select_related(*paths) if paths else None)
 
 
-def record_queryset(resource: Resource):
-    """The resource's rows with everything its serializer reads fetched in a fixed number of queries."""
+def record_queryset(resource: Resource, states: tuple[str, ...] = APPROVED_ONLY):
+    """The resource's rows in the review `states` (registry/api/approval.py) with everything its
+    serializer reads fetched in a fixed number of queries; parts that are reviewed records themselves
+    are shown in the same states."""
     model = resource.model
-    queryset = related_queryset(model)
+    queryset = visible(related_queryset(model), states)
     for part in resource.parts:
         parent_links = [f.name for f in part.model._meta.fields if f.is_relation and f.related_model is model]
-        queryset = queryset.prefetch_related(
-            Prefetch(part.accessor, queryset=related_queryset(part.model, skip=parent_links).order_by("pk"))
-        )
+        rows = visible(related_queryset(part.model, skip=parent_links), states)
+        queryset = queryset.prefetch_related(Prefetch(part.accessor, queryset=rows.order_by("pk")))
     return queryset

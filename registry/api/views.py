@@ -23,7 +23,7 @@ from rest_framework.views import APIView
 from registry import access
 from registry.reports.dashboard import dashboard_context
 
-from . import calls, schema  # noqa: F401 - schema registers the key scheme with drf-spectacular
+from . import approval, calls, schema  # noqa: F401 - schema registers the key scheme with drf-spectacular
 from .auth import ApiKeyAuthentication, CallerThrottle, MayRead
 from .errors import API_LANGUAGE
 from .filters import RecordFilter, RecordSearch
@@ -75,8 +75,11 @@ class ResourceViewSet(ApiViewMixin, viewsets.ReadOnlyModelViewSet):
     lookup_value_regex = r"[0-9]{1,18}"
     resource: Resource  # every view set of viewset_for() has one
 
+    # Approved records only, unless the caller asks for other review states and may read them.
     def get_queryset(self):
-        return access.scope_queryset(self.request.user, record_queryset(self.resource))
+        fake = getattr(self, "swagger_fake_view", False)  # the schema generator has no caller
+        states = approval.APPROVED_ONLY if fake else approval.requested_states(self.request)
+        return access.scope_queryset(self.request.user, record_queryset(self.resource, states))
 
     def get_serializer_class(self):
         return serializer_for(self.resource)

@@ -20,6 +20,7 @@ from registry.models import (
     Workstation,
     WorkstationMember,
 )
+from registry.tests.report_data import approve_all
 from registry.tests.support import id_number
 
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
@@ -82,6 +83,7 @@ class ApiTestCase(TestCase):
         kind = QualificationKind.objects.order_by("pk").first()
         Qualification.objects.create(organization=cls.org_a, kind=kind, number="GR-A")
         Qualification.objects.create(organization=cls.org_b, kind=kind, number="GR-B")
+        approve_all()  # the API reads approved records by default (test_api_review.py reads the others)
 
     def setUp(self):
         cache.clear()  # throttle counters

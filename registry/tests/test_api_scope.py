@@ -8,6 +8,7 @@ from registry import roles
 from registry.api.keys import ApiKey
 from registry.models import Policy, TechContract
 from registry.tests.api_support import EMAIL_A, ID_NUMBER_A, ID_NUMBER_B, PHONE_A, ApiTestCase, make_key
+from registry.tests.review_support import approved
 from registry.tests.support import RecordFactory, make_user
 
 TALENTS = "/api/v1/talents/"
@@ -66,7 +67,7 @@ class DistrictScopeTests(ApiTestCase):
 
     def test_a_contract_of_two_districts_is_read_by_both(self):
         contract_type = RecordFactory().shared(TechContract._meta.get_field("contract_type").related_model)
-        contract = TechContract.objects.create(title="跨区合同", contract_type=contract_type)
+        contract = approved(TechContract.objects.create(title="跨区合同", contract_type=contract_type))
         contract.buyers.set([self.org_b])
         contract.sellers.set([self.org_a])
         _key_b, token_b = make_key(divisions=[self.division_b])
