@@ -11,6 +11,10 @@ TALENTS = "/api/v1/talents/"
 
 
 class ApprovedOnlyTests(ApiTestCase):
+    draft: Talent
+    submitted: Talent
+    returned: Talent
+
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
