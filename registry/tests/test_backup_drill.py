@@ -14,7 +14,7 @@ from django.db import connection
 from django.test import TransactionTestCase, override_settings
 from django.urls import reverse
 
-from registry import roles
+from registry import review, roles
 from registry.backup.archive import archives_in
 from registry.backup.database import private_connection, take_inventory
 from registry.models import AuditEvent, Division, Organization, Talent
@@ -61,10 +61,11 @@ class RestoreDrillTests(TransactionTestCase):
         self.import_talents()
         make_staff("drill_admin", superuser=True)
         make_staff("saihan_clerk", roles.DATA_ENTRY, divisions=[Division.objects.get(code="150105")])
-        make_staff("drill_reviewer", roles.REVIEWER)
 
     def make_history(self):
         talent = Talent.objects.get(name="李劫")
+        # The article fixtures are approved (read-only): a reviewer reopens the record to correct it.
+        review.reopen(talent, make_staff("drill_reviewer", roles.REVIEWER), "更正职务")
         talent.position = "研发平台总监（兼）"
         talent.save()
         Talent.objects.create(name="临时记录").delete()
