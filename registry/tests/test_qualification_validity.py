@@ -11,7 +11,7 @@ from django.test import TestCase
 from registry import roles, validity
 from registry.models import Division, Organization, Qualification, QualificationKind
 from registry.reports import dashboard
-from registry.tests.report_data import changelist_count
+from registry.tests.report_data import approve_all, changelist_count
 from registry.tests.support import make_user
 
 from .admin_pages import admin_url, form_data, log_in_superuser
@@ -187,6 +187,7 @@ class AdminValidityTests(TestCase):
         self.assertContains(page, "撤销原因")
 
     def test_the_dashboard_counts_each_state_and_links_to_its_list(self):
+        approve_all()  # the dashboard counts approved records
         clerk = make_user(roles.DATA_ENTRY, username="clerk", scope=[self.division])
         by_validity = dashboard.qualifications(clerk)[1]
         counts = {part.label: part.count for part in by_validity.parts}
