@@ -127,7 +127,7 @@ def _url(measure: Measure, key: Any, year: Year, total: bool = False) -> Link:
     filters: dict[str, object] = {} if total else measure.link(key)
     if year and measure.model in DATED:
         filters[f"{DATED[measure.model]}__year"] = year
-    return changelist_url(measure.model, **filters)
+    return changelist_url(measure.model, include_submitted=None, **filters)
 
 
 def _measure_links(measures: Sequence[Measure], key: Any, year: Year, total: bool = False) -> list[Link]:
@@ -327,7 +327,7 @@ def _year_links(measures: Sequence[YearMeasure], year: Year, total: bool = False
             filters = {f"{measure.date_field}__isnull": "True"}
         else:
             filters = {f"{measure.date_field}__year": year}
-        links += [changelist_url(measure.model, **filters)] + [None] * (len(measure.labels) - 1)
+        links += [changelist_url(measure.model, include_submitted=None, **filters)] + [None] * (len(measure.labels) - 1)
     return links
 
 
