@@ -68,7 +68,7 @@ class UserPageTests(TestCase):
         html = self.client.get(f"/admin/auth/user/{user.pk}/change/").content.decode()
         for role in roles.ROLES:
             self.assertIn(f"<strong>{role.name}</strong>", html)
-        self.assertIn("只能查看和导出登记记录。", html)
+        self.assertIn("查看和导出登记记录；审核通过或退回待审核的记录", html)
         self.assertNotIn("Can add log entry", html)
         self.assertIn("日志记录 · 增加", html)
         group_html = self.client.get(f"/admin/auth/group/{Group.objects.first().pk}/change/").content.decode()
