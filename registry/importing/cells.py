@@ -23,7 +23,7 @@ from . import values
 from .columns import Column
 from .header import BoundColumn
 from .plan import NewOrganization
-from .relations import Resolver, split_many
+from .relations import Resolver, candidate_names, split_many
 
 
 class HiddenValueError(ValueError):
@@ -50,13 +50,25 @@ class RelatedNames:
         for position, column in bound:
             if not column.is_relation:
                 continue
-            texts = set()
+            texts: set[str] = set()
             for row in rows:
                 cell = row[position] if position < len(row) else None
                 if not values.is_blank(cell):
                     text = values.parse_text(cell)
-                    texts.update(split_many(text) if column.is_m2m else [text])
+                    texts.update(candidate_names(text) if column.is_m2m else [text])
             self.resolver(column.related_model).load(texts)
+
+    def names_in(self, text: str, column: Column) -> list[str]:
+        """The names of a many-to-many cell (relations.split_many), commas splitting only unknown text."""
+        resolver = self.resolver(column.related_model)
+
+        def known(part: str) -> bool:
+            try:
+                return resolver.pk_for(part) is not None
+            except LookupError:  # a name of several records is one name (value_for says so)
+                return True
+
+        return split_many(text, known)
 
     def value_for(self, text: str, column: Column) -> int | NewOrganization:
         """The pk `text` names; ValueError when it names none or several (unless it may be created)."""
@@ -112,7 +124,7 @@ def clean_cell(raw: object, column: Column, related: RelatedNames) -> Any:
     if column.is_m2m:
         if values.is_blank(raw):
             return []
-        return [related.value_for(text, column) for text in split_many(values.parse_text(raw))]
+        return [related.value_for(text, column) for text in related.names_in(values.parse_text(raw), column)]
     value: Any
     if raw is None or raw == "" or (type(raw) is str and not raw.strip()):
         value = blank_value(model_field)

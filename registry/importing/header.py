@@ -7,7 +7,7 @@ it is. Personal-data columns of a user who may not see personal data are ignored
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 from django.db import models
@@ -45,8 +45,22 @@ def key_field_names(model: type[models.Model]) -> list[str]:
     return names
 
 
-def bind_header(model: type[models.Model], columns: list[Column], hidden: set[str], header: Sequence[object]) -> Header:
-    """Bind every usable header to its column; unknown, repeated and missing columns are row-1 errors."""
+def header_score(columns: list[Column]) -> Callable[[Sequence[object]], int]:
+    """How many of the columns a row's cells name: how reading.read_table finds the header row."""
+    index = header_index(columns)
+
+    def score(row: Sequence[object]) -> int:
+        named = (index.get(normalise_header(cell)) for cell in row if not values.is_blank(cell))
+        return len({column.name for column in named if column is not None})
+
+    return score
+
+
+def bind_header(
+    model: type[models.Model], columns: list[Column], hidden: set[str], header: Sequence[object], line: int = 1
+) -> Header:
+    """Bind every usable header to its column; unknown, repeated and missing columns are errors of
+    the header's line."""
     index = header_index(columns)
     result = Header([], [], [])
     seen: dict[str, int] = {}
@@ -55,9 +69,9 @@ def bind_header(model: type[models.Model], columns: list[Column], hidden: set[st
             continue
         column = index.get(normalise_header(title))
         if column is None:
-            result.errors.append(RowError(1, str(title), "", _("unknown column")))
+            result.errors.append(RowError(line, str(title), "", _("unknown column")))
         elif column.name in seen:
-            result.errors.append(RowError(1, str(title), "", _("the column appears twice")))
+            result.errors.append(RowError(line, str(title), "", _("the column appears twice")))
         else:
             seen[column.name] = position
             if column.name in hidden:
@@ -68,5 +82,5 @@ def bind_header(model: type[models.Model], columns: list[Column], hidden: set[st
     for column in columns:
         key_needed = column.name in key_names and not column.field.null
         if column.name not in seen and (column.is_required or key_needed):
-            result.errors.append(RowError(1, column.label, "", _("required column is missing")))
+            result.errors.append(RowError(line, column.label, "", _("required column is missing")))
     return result

@@ -100,6 +100,8 @@ class Plan:
     rows: int = 0
     ignored: list[str] = field(default_factory=list)  # personal-data columns the user may not import
     clear_blanks: bool = False  # blank cells clear stored values (else they leave them alone)
+    header_line: int = 1  # the file's line holding the header (title rows above it are passed over)
+    sheet: str = ""  # the sheet read, when the workbook has several
 
     @property
     def model(self) -> type[models.Model]:
@@ -134,7 +136,17 @@ class Plan:
 # Named tuples are written as JSON arrays (compact for 100k rows), a NewOrganization as {"new": name},
 # dates and decimals as strings (turned back by the model field of their column).
 
-SCALARS = ("model_label", "fields", "new_organizations", "unchanged", "rows", "ignored", "clear_blanks")
+SCALARS = (
+    "model_label",
+    "fields",
+    "new_organizations",
+    "unchanged",
+    "rows",
+    "ignored",
+    "clear_blanks",
+    "header_line",
+    "sheet",
+)
 
 
 class PlanEncoder(DjangoJSONEncoder):

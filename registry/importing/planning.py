@@ -64,16 +64,17 @@ class Importer:
 
     # -- rows ---------------------------------------------------------------------------------
 
-    def build(self, header: Sequence[object], rows: Sequence[Sequence[Any]]) -> Plan:
+    def build(self, header: Sequence[object], rows: Sequence[Sequence[Any]], header_line: int = 1) -> Plan:
         self.plan.rows = len(rows)
-        bound, self.plan.ignored, errors = bind_header(self.model, self.all_columns, self.hidden, header)
+        self.plan.header_line = header_line
+        bound, self.plan.ignored, errors = bind_header(self.model, self.all_columns, self.hidden, header, header_line)
         self.plan.errors.extend(errors)
         if self.plan.errors:
             return self.plan
         self.related.load(bound, rows)
         parsed: list[ParsedRow] = []
         seen_keys: dict[tuple[Any, ...], int] = {}
-        for number, row in enumerate(rows, start=2):
+        for number, row in enumerate(rows, start=header_line + 1):
             if all(values.is_blank(cell) for cell in row):
                 continue
             cleaned = self.clean_row(number, row, bound)
@@ -293,7 +294,9 @@ def build_plan(
     create_missing: bool = False,
     progress: Progress | None = None,
     clear_blanks: bool = False,
+    header_line: int = 1,
 ) -> Plan:
-    """The Plan of importing `rows` (under `header`) into `model` as `user`; nothing is written.
+    """The Plan of importing `rows` (under `header`, on line `header_line` of the file, so errors name
+    the file's own line numbers) into `model` as `user`; nothing is written.
     Blank cells leave the stored values of existing records alone unless `clear_blanks`."""
-    return Importer(model, user, create_missing, progress, clear_blanks).build(header, rows)
+    return Importer(model, user, create_missing, progress, clear_blanks).build(header, rows, header_line)

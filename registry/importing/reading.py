@@ -15,7 +15,8 @@ import io
 import unicodedata
 import zipfile
 import zlib
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -28,14 +29,40 @@ XLS_MAGIC = b"\xd0\xcf\x11\xe0"
 MAX_UNCOMPRESSED_BYTES = 400 * 1024 * 1024
 MAX_RATIO = 200
 RATIO_CHECK_FROM = 10 * 1024 * 1024
+# Title rows above the header are looked through this far ("2024年度……登记表", a notes line, a blank).
+HEADER_SEARCH_LINES = 10
 
 
 class UnusableFile(Exception):
     """The file cannot be imported at all; the message says why, in the user's language."""
 
 
-def read_table(data: bytes, file_name: str = "") -> tuple[list[Any], list[list[Any]]]:
-    """(header, rows) of the first sheet; trailing blank rows dropped; limits enforced."""
+class Sheet(NamedTuple):
+    """One sheet of a workbook (a CSV file is one sheet without a name)."""
+
+    name: str
+    rows: list[list[Any]]
+
+
+class Table(NamedTuple):
+    """The header and data rows found in a file, and where: the sheet and the header's line (1-based)."""
+
+    header: list[Any]
+    rows: list[list[Any]]
+    header_line: int = 1
+    sheet: str = ""
+    sheets: tuple[str, ...] = ()
+
+
+def read_table(
+    data: bytes, file_name: str = "", header_score: Callable[[Sequence[object]], int] | None = None
+) -> Table:
+    """The table of a file; trailing blank rows dropped; limits enforced.
+
+    Without `header_score` the first sheet's first row is the header. With it (how many of a row's
+    cells name the model's columns), the header is the best-scoring row among the first HEADER_SEARCH_LINES
+    of each sheet, so title rows above the header ("2024年度……登记表") and an instruction sheet before
+    the data are passed over; the first sheet and the earliest row win a tie."""
     if len(data) > settings.IMPORT_MAX_UPLOAD_BYTES:
         raise UnusableFile(
             _("The file is larger than %(limit)d MB.") % {"limit": settings.IMPORT_MAX_UPLOAD_BYTES // 2**20}
@@ -44,23 +71,52 @@ def read_table(data: bytes, file_name: str = "") -> tuple[list[Any], list[list[A
         raise UnusableFile(_("The file is empty."))
     if data.startswith(XLSX_MAGIC):
         check_zip(data)
-        rows = read_workbook(data)
+        sheets = read_workbook(data)
     elif data.startswith(XLS_MAGIC):
-        rows = read_workbook(data)
+        sheets = read_workbook(data)
     elif file_name.lower().endswith((".xlsx", ".xls", ".xlsm")):
         raise UnusableFile(_("The file is not a valid Excel workbook."))
     else:
-        rows = read_csv(data)
-    while rows and all(values.is_blank(cell) for cell in rows[-1]):
-        rows.pop()
-    if not rows or all(values.is_blank(cell) for cell in rows[0]):
-        raise UnusableFile(_("The first row must hold the column headers."))
-    if len(rows) - 1 > settings.IMPORT_MAX_ROWS:
+        sheets = [Sheet("", read_csv(data))]
+    for sheet in sheets:
+        while sheet.rows and all(values.is_blank(cell) for cell in sheet.rows[-1]):
+            sheet.rows.pop()
+    table = find_header(sheets, header_score)
+    if len(table.rows) > settings.IMPORT_MAX_ROWS:
         raise UnusableFile(
             _("The file has %(rows)d rows; at most %(limit)d can be imported at once.")
-            % {"rows": len(rows) - 1, "limit": settings.IMPORT_MAX_ROWS}
+            % {"rows": len(table.rows), "limit": settings.IMPORT_MAX_ROWS}
         )
-    return rows[0], rows[1:]
+    return table
+
+
+def find_header(sheets: list[Sheet], header_score: Callable[[Sequence[object]], int] | None) -> Table:
+    """Where the header is (see read_table); UnusableFile naming the sheets read when no row fits."""
+    names = tuple(sheet.name for sheet in sheets)
+    if header_score is None:
+        rows = sheets[0].rows if sheets else []
+        if not rows or all(values.is_blank(cell) for cell in rows[0]):
+            raise UnusableFile(_("The first row must hold the column headers."))
+        return Table(rows[0], rows[1:], 1, names[0] if names else "", names)
+    best: tuple[int, int, int] | None = None  # (score, sheet index, line index)
+    for sheet_index, sheet in enumerate(sheets):
+        for line_index, row in enumerate(sheet.rows[:HEADER_SEARCH_LINES]):
+            score = header_score(row)
+            if score and (best is None or score > best[0]):
+                best = (score, sheet_index, line_index)
+    if best is None:
+        if any(sheet.rows for sheet in sheets) and any(names):
+            raise UnusableFile(
+                _(
+                    "No column headers of this list were found in the first %(lines)d rows of the sheets read "
+                    "(%(sheets)s). Put the header row (the column names of the template) above the data."
+                )
+                % {"lines": HEADER_SEARCH_LINES, "sheets": "、".join(f"“{name}”" for name in names)}
+            )
+        raise UnusableFile(_("The first row must hold the column headers."))
+    _score, sheet_index, line_index = best
+    rows = sheets[sheet_index].rows
+    return Table(rows[line_index], rows[line_index + 1 :], line_index + 1, names[sheet_index], names)
 
 
 def check_zip(data: bytes) -> None:
@@ -124,14 +180,13 @@ def read_csv(data: bytes) -> list[list[str]]:
     return rows
 
 
-def read_workbook(data: bytes) -> list[list[Any]]:
-    """The first sheet's rows, read by calamine in a limited child process (workbook_process.py)."""
-    outcome = workbook_process.read_first_sheet(
-        data, sheet_limits.max_rows(), sheet_limits.MAX_COLUMNS, sheet_limits.MAX_CELLS
-    )
-    if outcome.kind == "rows" and outcome.rows is not None:
+def read_workbook(data: bytes) -> list[Sheet]:
+    """The sheets' rows, read by calamine in a limited child process (workbook_process.py)."""
+    limits = sheet_limits.max_rows(), sheet_limits.MAX_COLUMNS, sheet_limits.MAX_CELLS
+    outcome = workbook_process.read_sheets(data, *limits)
+    if outcome.kind == "rows" and outcome.sheets is not None:
         # calamine gives "" for empty cells; the rest of the import treats None and "" alike.
-        return outcome.rows
+        return [Sheet(name, rows) for name, rows in outcome.sheets]
     if outcome.kind == "too_far" and outcome.extent is not None:
         raise UnusableFile(too_far_message(*outcome.extent))
     if outcome.kind == "limits":

@@ -6,7 +6,7 @@ identity number or "name / employer"; any other model by its NATURAL_KEY parts j
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
 from django.db import models
@@ -18,6 +18,9 @@ from . import values
 
 PART_SEPARATOR = " / "
 MANY_SEPARATORS = "；;、"
+# Commas separate names too, but only where the text between the strong separators is not itself a
+# name the registry knows ("内蒙古某公司,呼和浩特分公司" may be one organization).
+SOFT_SEPARATORS = "，,"
 MANY_JOIN = "；"
 CHUNK = 2000
 T = TypeVar("T")
@@ -118,8 +121,29 @@ def display_map(model: type[models.Model], pks: Iterable[int]) -> dict[int, str]
     return result
 
 
-def split_many(text: str) -> list[str]:
-    """The separate names of a many-to-many cell (separated by ；, ;, 、 or line breaks)."""
+def split_many(text: str, known: Callable[[str], bool] = lambda part: False) -> list[str]:
+    """The separate names of a many-to-many cell: separated by ；, ;, 、 or line breaks, and a part that
+    is not `known` (a name the registry has) also at ， and ,."""
+    names = []
+    for part in strong_parts(text):
+        names.extend([part] if known(part) else split_soft(part))
+    return names
+
+
+def candidate_names(text: str) -> set[str]:
+    """Every name a many-to-many cell may hold (its parts, whole and split at commas): what is looked
+    up before split_many decides where the commas separate."""
+    parts = strong_parts(text)
+    return set(parts).union(*(split_soft(part) for part in parts))
+
+
+def strong_parts(text: str) -> list[str]:
     for separator in MANY_SEPARATORS:
         text = text.replace(separator, "\n")
     return [part.strip() for part in text.split("\n") if part.strip()]
+
+
+def split_soft(text: str) -> list[str]:
+    for separator in SOFT_SEPARATORS[1:]:
+        text = text.replace(separator, SOFT_SEPARATORS[0])
+    return [piece.strip() for piece in text.split(SOFT_SEPARATORS[0]) if piece.strip()]

@@ -17,6 +17,7 @@ from registry.models import AuditEvent
 
 from . import engine, reading, writing
 from .columns import columns_for, header_index
+from .header import header_score
 from .models import PendingImport
 from .since_preview import ChangedSincePreview as ChangedSincePreview  # raised by apply_plan and confirm
 
@@ -30,10 +31,15 @@ def validate(
     progress: Callable[[int, int], None] | None = None,
     clear_blanks: bool = False,
 ) -> tuple[engine.Plan, list[Any], list[list[Any]]]:
-    """Read and validate a file: (plan, header, rows). Raises reading.UnusableFile."""
-    header, rows = reading.read_table(data, file_name)
-    plan = engine.build_plan(model, header, rows, user, create_missing, progress, clear_blanks)
-    return plan, header, rows
+    """Read and validate a file: (plan, header, rows). Raises reading.UnusableFile.
+    The header is looked for below title rows and on every sheet (reading.read_table)."""
+    table = reading.read_table(data, file_name, header_score(columns_for(model)))
+    plan = engine.build_plan(
+        model, table.header, table.rows, user, create_missing, progress, clear_blanks, table.header_line
+    )
+    if len(table.sheets) > 1:
+        plan.sheet = table.sheet
+    return plan, table.header, table.rows
 
 
 def error_report(
@@ -41,7 +47,7 @@ def error_report(
 ) -> bytes:
     hidden = set(access.hidden_fields(user, model))
     titles = {title for title, column in header_index(columns_for(model)).items() if column.name in hidden}
-    return writing.error_workbook(header, rows, plan.errors, titles)
+    return writing.error_workbook(header, rows, plan.errors, titles, plan.header_line)
 
 
 def store(plan: engine.Plan, user: Any, file_name: str, report: bytes | None = None) -> PendingImport:

@@ -25,18 +25,23 @@ from typing import Any, NamedTuple
 logger = logging.getLogger(__name__)
 
 
+# Sheets read from one workbook (an instruction sheet, the data, a code list...); later ones are ignored.
+MAX_SHEETS = 10
+
+
 class Outcome(NamedTuple):
-    """What the child made of a workbook: kind is "rows" (the first sheet's rows), "too_far" (the sheet's
-    last row and column, beyond the limits), "unreadable" (calamine refused it) or "limits" (the child
+    """What the child made of a workbook: kind is "rows" (`sheets`: the name and rows of each of the
+    first MAX_SHEETS sheets), "too_far" (a sheet's last row and column, or the sheets' cells together,
+    beyond the limits), "unreadable" (calamine refused it) or "limits" (the child
     ran out of memory or time, or died)."""
 
     kind: str
-    rows: list[list[Any]] | None = None
+    sheets: list[tuple[str, list[list[Any]]]] | None = None
     extent: tuple[int, int] | None = None
 
 
-def read_first_sheet(data: bytes, max_rows: int, max_columns: int, max_cells: int) -> Outcome:
-    """The first sheet of an xlsx or xls file, read by calamine in a limited child process."""
+def read_sheets(data: bytes, max_rows: int, max_columns: int, max_cells: int) -> Outcome:
+    """The sheets of an xlsx or xls file, read by calamine in a limited child process."""
     from django.conf import settings
 
     limits = [max_rows, max_columns, max_cells, settings.IMPORT_READER_MEMORY_MB, settings.IMPORT_READER_SECONDS]
@@ -81,12 +86,17 @@ def child(arguments: list[str]) -> tuple[Any, ...]:
     import python_calamine
 
     try:
-        sheet = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
-        last = sheet.end  # (row, column) of the last cell, 0-based; None for an empty sheet
-        rows, columns = (last[0] + 1, last[1] + 1) if last else (0, 0)
-        if rows > max_rows or columns > max_columns or rows * columns > max_cells:
-            return ("too_far", None, (rows, columns))
-        return ("rows", [list(row) for row in sheet.to_python(skip_empty_area=False)], None)
+        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheets, cells = [], 0
+        for index, name in enumerate(workbook.sheet_names[:MAX_SHEETS]):
+            sheet = workbook.get_sheet_by_index(index)
+            last = sheet.end  # (row, column) of the last cell, 0-based; None for an empty sheet
+            rows, columns = (last[0] + 1, last[1] + 1) if last else (0, 0)
+            cells += rows * columns
+            if rows > max_rows or columns > max_columns or cells > max_cells:
+                return ("too_far", None, (rows, columns))
+            sheets.append((str(name), [list(row) for row in sheet.to_python(skip_empty_area=False)] if last else []))
+        return ("rows", sheets, None)
     except MemoryError:
         return ("limits", None, None)
     except BaseException as error:  # calamine's errors, and its panics (a BaseException)

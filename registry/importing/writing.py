@@ -273,9 +273,11 @@ def error_workbook(
     rows: Sequence[Sequence[Any]],
     errors: Iterable[RowError],
     hidden_columns: Collection[str] = (),
+    header_line: int = 1,
 ) -> bytes:
     """Every row of the file as uploaded, in its order, plus an error column (empty for good rows),
-    so staff fix the rejected rows in place and upload the whole workbook again.
+    so staff fix the rejected rows in place and upload the whole workbook again. Title rows above
+    the header (`header_line` is the header's line in the file) are left out; errors name the file's lines.
 
     The import ignores the error column; header errors are written in the first row's error cell
     (a line of its own would come back as a row without data). Streamed (xlsx.write): text cells
@@ -289,12 +291,12 @@ def error_workbook(
     kept = [i for i, title in enumerate(header) if str(title or "").strip() != ERROR_COLUMN]
 
     def lines() -> Iterator[list[Any]]:
-        header_errors = by_row.get(1, [])
+        header_errors = by_row.get(header_line, [])
         if not rows and header_errors:
             yield [""] * len(kept) + ["；".join(header_errors)]
-        for number, original in enumerate(rows, start=2):
+        for number, original in enumerate(rows, start=header_line + 1):
             cells = ["" if i in hidden_positions or i >= len(original) else original[i] for i in kept]
-            yield cells + ["；".join((header_errors if number == 2 else []) + by_row.get(number, []))]
+            yield cells + ["；".join((header_errors if number == header_line + 1 else []) + by_row.get(number, []))]
 
     output = io.BytesIO()
     titles = ["" if header[i] is None else str(header[i]) for i in kept] + [ERROR_COLUMN]
