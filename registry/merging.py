@@ -12,7 +12,10 @@ without touching this module. A merge
   record (deleted), all giving the merge as the reason, and an audit event;
 - runs in one transaction and is refused, with the list of reasons, when a unique constraint would break
   (two transfer agencies for one organization, one person twice in a workstation) or when the user may
-  not change a record it touches (roles and district scope, registry.access).
+  not change a record it touches (roles and district scope, registry.access);
+- obeys the review (registry.review) for reviewed models: records waiting for review are not merged;
+  an approved kept record is reopened with the merge as the reason (by a user who may reopen it), so the
+  merged record counts again only once someone else approves it.
 """
 
 from __future__ import annotations
@@ -25,9 +28,10 @@ from django.db import models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from registry import access, audit
+from registry import access, audit, review
 from registry.link_history import chunks, has_link_table, history_paused, write_versions
 from registry.models import AuditEvent, Organization, OrganizationAlias, Talent
+from registry.models.review import ReviewStatus
 from registry.validators import canonical_id_number
 
 MAX_MERGED = 20  # records merged into one at a time
@@ -128,8 +132,31 @@ def plan_merge(user, keep, others) -> MergePlan:
     plan.problems += permission_problems(user, plan)
     plan.problems += unique_problems(plan)
     plan.problems += MODEL_RULES.get(plan.model, ModelRule()).plan(user, plan)
+    plan.problems += review_problems(user, plan)
     plan.problems += validity_problems(user, plan)
     return plan
+
+
+def review_problems(user, plan: MergePlan) -> list[str]:
+    """A reviewed record waiting for review is not merged; an approved kept record is reopened by the
+    merge, so the user must be allowed to reopen it (registry.review's rules, four eyes aside)."""
+    if not review.is_reviewed(plan.model):
+        return []
+    problems = []
+    waiting = [r for r in [plan.keep, *plan.others] if review.current_status(r) == ReviewStatus.SUBMITTED]
+    if waiting:
+        problems.append(
+            _("%(records)s are waiting for review: approve or send them back before merging.")
+            % {"records": "、".join(QUOTED % record for record in waiting)}
+        )
+    if review.current_status(plan.keep) == ReviewStatus.APPROVED:
+        refusal = review.refusal(plan.keep, user, review.Action.REOPEN, opinion=None)
+        if refusal:
+            problems.append(
+                _("The kept record is approved and the merge reopens it, which you may not do: %(reason)s")
+                % {"reason": refusal}
+            )
+    return problems
 
 
 def referencing_pks(reference: Reference, other_pks: list) -> list:
@@ -385,6 +412,8 @@ def merge(user, model, keep_pk, other_pks, request=None) -> MergePlan:
     if plan.problems:
         raise MergeRefused(plan.problems)
     reason = merge_reason(keep, plan.others)
+    if review.is_reviewed(model) and review.current_status(keep) == ReviewStatus.APPROVED:
+        review.reopen(keep, user, reason)  # it changes, so it is reviewed again
     now = timezone.now()
     for moved in plan.moved:
         move_references(moved, keep.pk, plan.other_pks, now)

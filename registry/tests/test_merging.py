@@ -5,10 +5,12 @@ import itertools
 from typing import Any
 
 from django.apps import apps
+from django.contrib.auth.models import Permission
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.test import TestCase, override_settings
 
-from registry import link_history, merging, roles
+from registry import link_history, merging, review, roles
 from registry.models import (
     AuditEvent,
     ContractType,
@@ -17,12 +19,14 @@ from registry.models import (
     OrganizationAlias,
     Project,
     ProjectPartner,
+    ReviewStatus,
     Talent,
     TechContract,
     TransferAgency,
     Workstation,
     WorkstationMember,
 )
+from registry.tests import review_support
 from registry.tests.access_support import RecordBuilder, make_user, valid_id_number
 
 from .admin_pages import admin_url, log_in_superuser
@@ -341,3 +345,65 @@ class ModelsTests(TestCase):
         self.assertEqual(len(plan.problems), 1)
         self.assertIn("工作站成员", plan.problems[0])
         self.assertIn("工作站、人才 不可重复", plan.problems[0])
+
+
+class MergeReviewTests(TestCase):
+    """Merging reviewed records (talents) goes through the review rules."""
+
+    administrator: Any
+    second_administrator: Any
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.administrator = make_user("merger", roles.ADMINISTRATOR)
+        cls.second_administrator = make_user("approver", roles.ADMINISTRATOR)
+        cls.employer = Organization.objects.create(name="内蒙古农业大学")
+
+    def pair(self):
+        keep = Talent.objects.create(name="王芳", employer=self.employer)
+        other = Talent.objects.create(name="王芳", employer=None, phone="13912345678")
+        return keep, other
+
+    def test_an_approved_kept_talent_is_reopened_by_the_merge_and_counts_again_once_approved(self):
+        keep, other = self.pair()
+        review_support.approved(keep)
+        review_support.approved(other)
+        merging.merge(self.administrator, Talent, keep.pk, [other.pk])
+        keep.refresh_from_db()
+        self.assertEqual(keep.review_status, ReviewStatus.RETURNED)
+        self.assertEqual(keep.phone, "13912345678")
+        self.assertFalse(Talent.objects.filter(pk=other.pk).exists())
+        step = review.steps(keep).last()
+        self.assertEqual((step.action, step.user), (review.Action.REOPEN, self.administrator))
+        self.assertIn("合并", step.opinion)
+        # Four eyes: the one who merged (and so last changed it) resubmits; someone else approves.
+        review.submit(keep, self.administrator)
+        with self.assertRaises(PermissionDenied):
+            review.approve(keep, self.administrator)
+        review.approve(keep, self.second_administrator)
+        self.assertEqual(Talent.objects.get(pk=keep.pk).review_status, ReviewStatus.APPROVED)
+
+    def test_a_talent_waiting_for_review_is_not_merged(self):
+        keep, other = self.pair()
+        review_support.set_status(other, ReviewStatus.SUBMITTED)
+        with self.assertRaises(merging.MergeRefused) as refused:
+            merging.merge(self.administrator, Talent, keep.pk, [other.pk])
+        self.assertEqual(refused.exception.problems, ["“王芳”正在等待审核：请先通过或退回，再合并。"])
+        self.assertTrue(Talent.objects.filter(pk=other.pk).exists())
+
+    def test_who_may_not_reopen_the_approved_kept_talent_may_not_merge_into_it(self):
+        keep, other = self.pair()
+        review_support.approved(keep)
+        no_review = make_user("merger_without_review", roles.ADMINISTRATOR)
+        no_review.groups.clear()
+        no_review.user_permissions.set(
+            Permission.objects.filter(
+                content_type__app_label="registry", codename__in=["change_talent", "delete_talent", "view_talent"]
+            )
+        )
+        with self.assertRaises(merging.MergeRefused) as refused:
+            merging.merge(type(no_review).objects.get(pk=no_review.pk), Talent, keep.pk, [other.pk])
+        self.assertEqual(len(refused.exception.problems), 1)
+        self.assertIn("保留的记录已通过审核", refused.exception.problems[0])
+        self.assertEqual(Talent.objects.get(pk=keep.pk).review_status, ReviewStatus.APPROVED)
+        self.assertTrue(Talent.objects.filter(pk=other.pk).exists())
