@@ -352,6 +352,7 @@ class MergeReviewTests(TestCase):
 
     administrator: Any
     second_administrator: Any
+    employer: Organization
 
     @classmethod
     def setUpTestData(cls):
