@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -222,6 +224,13 @@ CACHES = {
         "LOCATION": env("CACHE_LOCATION", "registry"),
     }
 }
+
+# Background tasks (django-tasks, the task API of Django 6): the immediate backend runs a task inside
+# the request that queues it (development, tests, small registries); production sets
+# TASKS_BACKEND=django_tasks_db.DatabaseBackend and runs `manage.py db_worker` (docs/scaling.md).
+TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")}}
+# Report snapshots older than this are recounted in the background (an approval recounts at once).
+REPORTS_MAX_AGE_SECONDS = envint("REPORTS_MAX_AGE_SECONDS", 15 * 60)
 
 # Spreadsheet import limits.
 IMPORT_MAX_UPLOAD_BYTES = envint("IMPORT_MAX_UPLOAD_MB", 20) * 1024 * 1024

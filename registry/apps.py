@@ -20,3 +20,13 @@ class RegistryAdminConfig(admin_apps.AdminConfig):
 
     default_site = "registry.sites.RegistryAdminSite"
     default = False
+
+    def ready(self):
+        super().ready()
+        # django-tasks-db lists its task results in the admin; they are plumbing, not registry records
+        # staff keep (`manage.py db_worker` and the logs tell operators what ran).
+        from django.contrib import admin
+        from django_tasks_db.models import DBTaskResult
+
+        if admin.site.is_registered(DBTaskResult):
+            admin.site.unregister(DBTaskResult)

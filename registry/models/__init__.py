@@ -29,6 +29,7 @@ from .lookups import (
 from .organizations import Organization, OrganizationAlias, Qualification
 from .platforms import Platform, PlatformExpert, PlatformMember
 from .projects import Project, ProjectPartner, ProjectTarget
+from .reports import ReportSnapshot
 from .review import Reviewed, ReviewStatus, ReviewTransition
 from .sources import Citation, Source
 from .talents import Talent
@@ -61,6 +62,7 @@ __all__ = [
     "Qualification",
     "QualificationKind",
     "RegistryModel",
+    "ReportSnapshot",
     "ReviewStatus",
     "ReviewTransition",
     "Reviewed",

@@ -14,8 +14,9 @@ from registry.access import Viewer
 from registry.importing.admin import attachment
 from registry.models import AuditEvent
 
+from . import snapshots
 from .figures import can_export
-from .tables import REPORTS, Table, Year, report_tables, year_table
+from .tables import REPORTS, Table, Year
 from .xlsx import XLSX, table_workbook
 
 
@@ -38,25 +39,35 @@ def counting_basis(include_submitted: bool) -> str:
 
 
 def reports_page(site: AdminSite, request: HttpRequest) -> TemplateResponse:
+    """The newest snapshot of the tables (registry.reports.snapshots), recomputed in the background
+    when out of date or when ?recount=1 asks for it; while the first count runs the page says so."""
+    if not any(snapshots.Audience.of(request.user).permissions):
+        raise PermissionDenied
     year = chosen_year(request)
     include_submitted = includes_submitted(request)
-    with review.counting(include_submitted):
-        tables = report_tables(request.user, year)
-    if not tables:
-        raise PermissionDenied
-    by_year = next((table for table in tables if table.slug == "by-year"), None)
-    years = by_year.years if by_year and not year else year_table(request.user).years
+    shown = snapshots.shown(request.user, year, include_submitted, recount=request.GET.get("recount") == "1")
+    tables = shown.tables or []
     context = {
         **site.each_context(request),
         "title": _("Statistical reports"),
         "tables": tables,
+        "shown": shown,
         "downloadable": {table.slug for table in tables if may_download(request.user, table)},
         "year": year,
-        "years": sorted(set(years) | ({year} if year else set()), reverse=True),
+        "years": report_years(request.user, year, include_submitted, tables),
         "include_submitted": include_submitted,
         "basis": counting_basis(include_submitted),
     }
     return TemplateResponse(request, "registry/reports/index.html", context)
+
+
+def report_years(user: Viewer, year: Year, include_submitted: bool, tables: list[Table]) -> list[int]:
+    """The years the selector offers: those of the all-years by-year table (from its snapshot when a
+    year is shown), and the chosen year."""
+    if year:
+        tables = snapshots.tables_of(snapshots.snapshot_for(user, None, include_submitted)) or []
+    years = next((table.years for table in tables if table.slug == "by-year"), [])
+    return sorted(set(years) | ({year} if year else set()), reverse=True)
 
 
 def may_download(user: Viewer, table: Table) -> bool:
@@ -64,15 +75,24 @@ def may_download(user: Viewer, table: Table) -> bool:
     return all(can_export(user, model) for model in table.models)
 
 
+def downloaded_table(user: Viewer, slug: str, year: Year, include_submitted: bool) -> Table | None:
+    """The table as the page shows it (the same snapshot, so file and page agree), counted now when
+    no snapshot has been computed yet; None when the user may see none of its columns."""
+    tables = snapshots.tables_of(snapshots.snapshot_for(user, year, include_submitted))
+    if tables is None:
+        with review.counting(include_submitted):
+            table = REPORTS[slug](user, year)
+        return table if len(table.header) > 1 else None
+    return next((table for table in tables if table.slug == slug), None)
+
+
 def report_download(site: AdminSite, request: HttpRequest, slug: str) -> HttpResponse:
-    build = REPORTS.get(slug)
-    if build is None:
+    if slug not in REPORTS:
         raise Http404(slug)
     year = chosen_year(request)
     include_submitted = includes_submitted(request)
-    with review.counting(include_submitted):
-        table = build(request.user, year)
-    if len(table.header) <= 1 or not may_download(request.user, table):
+    table = downloaded_table(request.user, slug, year, include_submitted)
+    if table is None or not may_download(request.user, table):
         raise PermissionDenied
     table.note = " ".join(filter(None, [table.note, counting_basis(include_submitted)]))
     period = _("year %(year)s") % {"year": year} if year else ""
