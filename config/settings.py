@@ -237,6 +237,10 @@ IMPORT_MAX_UPLOAD_BYTES = envint("IMPORT_MAX_UPLOAD_MB", 20) * 1024 * 1024
 IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 200_000)
 # Files waiting for confirmation expire after this many seconds.
 IMPORT_PENDING_TTL = envint("IMPORT_PENDING_TTL", 2 * 60 * 60)
+# Files with more rows than this are checked and written by a background task (importing/jobs.py).
+IMPORT_BACKGROUND_ROWS = envint("IMPORT_BACKGROUND_ROWS", 20_000)
+# A background import whose worker gave no sign for this long may be started again.
+IMPORT_JOB_STALE_SECONDS = envint("IMPORT_JOB_STALE_SECONDS", 600)
 # Workbooks are read in a child process with this much address space and CPU time (workbook_process.py).
 IMPORT_READER_MEMORY_MB = envint("IMPORT_READER_MEMORY_MB", 2048)
 IMPORT_READER_SECONDS = envint("IMPORT_READER_SECONDS", 120)

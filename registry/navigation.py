@@ -31,7 +31,9 @@ if TYPE_CHECKING:
 
 CACHE_SECONDS = 600
 # Bump when the sidebar's markup changes, so no cached copy of the old one is served.
-MARKUP_VERSION = 1
+MARKUP_VERSION = 2
+# Where each page puts its review counts into the cached sidebar (they change more often than it).
+REVIEW_SLOT = "<!--registry-review-->"
 
 
 @dataclass(frozen=True)
@@ -198,10 +200,12 @@ def sidebar_html(request: HttpRequest, app_list: list[dict[str, Any]]) -> str:
     return html
 
 
-def mark_current(html: str, opts: Options[Any] | None) -> str:
-    """The cached sidebar with the page's own model marked (as Django's sidebar marks it)."""
+def mark_current(html: str, opts: Options[Any] | None, review_html: str = "") -> str:
+    """The cached sidebar with the page's own model marked (as Django's sidebar marks it) and the
+    user's review counts (rendered for this page) in their slot."""
+    html = html.replace(REVIEW_SLOT, review_html, 1)
     if opts is None:
-        return mark_safe(html)  # noqa: S308 - rendered from our template, escaped there
+        return mark_safe(html)  # noqa: S308 - rendered from our templates, escaped there
     row = f'class="nav-{opts.app_label}-{opts.model_name}"'
     current = f'class="nav-{opts.app_label}-{opts.model_name} current-model" aria-current="page"'
     return mark_safe(html.replace(row, current, 1))  # noqa: S308 - as above

@@ -171,7 +171,7 @@ def move(obj: Any, user: User, action: str, opinion: str = "") -> ReviewTransiti
         record = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
         check(record, user, action, opinion)
         step = _apply(record, user, TRANSITIONS[action], opinion)
-        transaction.on_commit(_bump_generation)
+        transaction.on_commit(bump_generation)
     obj.review_status = record.review_status
     obj.updated_at = record.updated_at
     return step
@@ -423,7 +423,7 @@ def generation() -> int:
     return int(cache.get_or_set(GENERATION_KEY, 0, None) or 0)
 
 
-def _bump_generation() -> None:
+def bump_generation() -> None:
     """Counts cached before a transition (queue, dashboard) are not used after it."""
     try:
         cache.incr(GENERATION_KEY)

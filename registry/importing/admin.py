@@ -27,9 +27,11 @@ from import_export.forms import ExportForm
 
 from registry import audit
 
-from . import reading, service, writing
+from . import jobs, reading, service, writing
 from .columns import columns_for
 from .forms import ConfirmForm, SpreadsheetImportForm
+from .models import PendingImport
+from .review_states import Target
 
 CHANGES_PER_PAGE = 50
 ERRORS_SHOWN = 200
@@ -57,6 +59,11 @@ class SpreadsheetMixin(ImportExportMixin):  # type: ignore[misc]  # django-impor
                 name=self.url_name("import_template"),
             ),
             path(
+                "import/restart/<uuid:token>/",
+                self.admin_site.admin_view(self.restart_view),
+                name=self.url_name("import_restart"),
+            ),
+            path(
                 "import/errors/<uuid:token>/",
                 self.admin_site.admin_view(self.error_report_view),
                 name=self.url_name("import_errors"),
@@ -71,31 +78,52 @@ class SpreadsheetMixin(ImportExportMixin):  # type: ignore[misc]  # django-impor
             raise PermissionDenied
         if request.method == "GET" and request.GET.get("token"):
             return self.preview_view(request, request.GET["token"])
-        form = SpreadsheetImportForm(request.POST or None, request.FILES or None)
+        form = SpreadsheetImportForm(request.POST or None, request.FILES or None, model=self.model, user=request.user)
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["import_file"]
+            data = upload.read()
+            options = {
+                "create_missing": form.cleaned_data["create_missing"],
+                "clear_blanks": form.cleaned_data["clear_blanks"],
+                "review_target": form.cleaned_data.get("review_target", ""),
+            }
             try:
-                plan, header, rows = service.validate(
-                    self.model,
-                    upload.read(),
-                    upload.name,
-                    request.user,
-                    form.cleaned_data["create_missing"],
-                    clear_blanks=form.cleaned_data["clear_blanks"],
-                )
+                table = service.read(self.model, data, upload.name)
             except reading.UnusableFile as error:
                 form.add_error("import_file", str(error))
             else:
+                if jobs.is_big(len(table.rows)):  # checked by a worker; the page shows its progress
+                    job = jobs.start_checking(
+                        self.model._meta.label, data, upload.name, request.user, options, len(table.rows)
+                    )
+                    return HttpResponseRedirect(f"{request.path}?token={job.token}")
+                plan, header, rows = service.plan_table(
+                    self.model,
+                    table,
+                    request.user,
+                    options["create_missing"],
+                    clear_blanks=options["clear_blanks"],
+                    review_target=options["review_target"],
+                )
                 report = service.error_report(self.model, plan, header, rows, request.user) if plan.errors else None
                 pending = service.store(plan, request.user, upload.name, report)
                 return HttpResponseRedirect(f"{request.path}?token={pending.token}")
-        return self.render_import(request, {"form": form})
+        return self.render_import(request, {"form": form, "jobs": self.recent_jobs(request)})
+
+    def recent_jobs(self, request: HttpRequest) -> list[PendingImport]:
+        """The user's unexpired imports of this kind of record, newest first (also the background ones)."""
+        mine = PendingImport.objects.usable().filter(user_id=request.user.pk or 0, model=self.model._meta.label)
+        return list(mine.defer("plan", "error_report", "upload")[:10])
 
     def preview_view(self, request: HttpRequest, token: str) -> HttpResponse:
         pending = service.pending_for(token, request.user)
         if pending is None or pending.model != self.model._meta.label:
             messages.error(request, _("This import has expired or does not exist; upload the file again."))
             return HttpResponseRedirect(self.admin_url("import"))
+        if pending.state != PendingImport.State.READY:
+            # Checked or written by a worker: its progress, or how it ended.
+            progress = jobs.estimate(pending)
+            return self.render_import(request, {"job": pending, "progress": progress})
         plan = service.load_plan(pending)
         page = Paginator(plan.changes, CHANGES_PER_PAGE).get_page(request.GET.get("page"))
         context = {
@@ -105,6 +133,7 @@ class SpreadsheetMixin(ImportExportMixin):  # type: ignore[misc]  # django-impor
             "page": page,
             "errors": plan.errors[:ERRORS_SHOWN],
             "more_errors": max(len(plan.errors) - ERRORS_SHOWN, 0),
+            "review_target": Target(plan.review_target).label if plan.review_target else "",
             "confirm_form": ConfirmForm(initial={"token": pending.token})
             if plan.has_changes and not plan.errors
             else None,
@@ -136,8 +165,16 @@ class SpreadsheetMixin(ImportExportMixin):  # type: ignore[misc]  # django-impor
         if pending is None or pending.model != self.model._meta.label:
             messages.error(request, _("This import has expired or does not exist; upload the file again."))
             return HttpResponseRedirect(self.admin_url("import"))
-        if service.load_plan(pending).errors:
+        if pending.state != PendingImport.State.READY:
+            messages.error(request, _("This import was confirmed already; nothing was written a second time."))
+            return HttpResponseRedirect(f"{self.admin_url('import')}?token={pending.token}")
+        plan = service.load_plan(pending)
+        if plan.errors:
             raise PermissionDenied
+        if jobs.is_big(len(plan.creates) + len(plan.updates)):  # written by a worker
+            if not jobs.start_writing(pending, audit.client_address(request)):
+                messages.error(request, _("This import was confirmed already; nothing was written a second time."))
+            return HttpResponseRedirect(f"{self.admin_url('import')}?token={pending.token}")
         try:
             result = service.confirm(pending, request.user, audit.client_address(request))
         except service.ChangedSincePreview as error:
@@ -154,6 +191,16 @@ class SpreadsheetMixin(ImportExportMixin):  # type: ignore[misc]  # django-impor
             return HttpResponseRedirect(self.admin_url("import"))
         messages.success(request, _("Import finished: %(new)d new, %(updated)d updated.") % result)
         return HttpResponseRedirect(self.admin_url("changelist"))
+
+    def restart_view(self, request: HttpRequest, token: str) -> HttpResponse:
+        if request.method != "POST" or not self.has_import_permission(request):
+            raise PermissionDenied
+        pending = service.pending_for(token, request.user)
+        if pending is None:
+            raise Http404
+        if not jobs.restart(pending):
+            messages.warning(request, _("This import is still running; it can be started again only when it stalls."))
+        return HttpResponseRedirect(f"{self.admin_url('import')}?token={pending.token}")
 
     def template_view(self, request: HttpRequest) -> HttpResponse:
         if not self.has_import_permission(request):

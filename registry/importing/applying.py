@@ -19,8 +19,9 @@ from django.utils.translation import gettext as _
 
 from registry import access, audit
 from registry.models import AuditEvent, Organization
+from registry.models.review import ReviewStatus
 
-from . import bulk, since_preview
+from . import bulk, review_states, since_preview
 from .plan import Create, NewOrganization, Plan, Update, Values
 from .relations import chunks
 
@@ -42,16 +43,19 @@ def apply_plan(plan: Plan, user: access.Viewer, file_name: str, ip_address: str 
     since_preview.lock_model(model)
     since_preview.check_unchanged(plan)
     since_preview.check_still_new(plan)
+    review_states.check_parents(plan)
     reason = change_reason(file_name)
     user_pk = getattr(user, "pk", None)
     now = timezone.now()
     new_orgs = create_organizations(plan.new_organizations, user_pk, reason, now)
     fields = [model_field_by_attname(model, name) for name in plan.fields]
     resolve = resolver(new_orgs)
+    moved = states_before(model, plan)
     created_pks = insert_creates(model, plan, fields, resolve, user_pk, reason, now)
     apply_updates(model, plan.updates, fields, resolve, user_pk, reason, now)
     write_links(model, plan.creates, created_pks, plan.updates, new_orgs)
     since_preview.check_in_scope(plan, user, created_pks)
+    review_states.log_transitions(model, state_moves(plan, created_pks, moved), user, file_name, ip_address)
     audit.record(
         AuditEvent.Kind.IMPORT,
         user=user,
@@ -62,6 +66,33 @@ def apply_plan(plan: Plan, user: access.Viewer, file_name: str, ip_address: str 
         detail=json.dumps(plan.counts),
     )
     return {"new": len(plan.creates), "updated": len(plan.updates)}
+
+
+def states_before(model: type[models.Model], plan: Plan) -> dict[int, str]:
+    """The stored review state of each record whose state the plan changes (pk -> state)."""
+    if review_states.STATUS not in plan.fields:
+        return {}
+    pks = [update.pk for update in plan.updates if review_states.STATUS in update.changed]
+    states: dict[int, str] = {}
+    for chunk in chunks(pks):
+        states.update(model._default_manager.filter(pk__in=chunk).values_list("pk", review_states.STATUS))
+    return states
+
+
+def state_moves(plan: Plan, created_pks: list[int], before: dict[int, str]) -> list[tuple[int, str, str]]:
+    """(pk, from, to) of every state the import changed: new records created submitted, and the
+    records whose state changed."""
+    if review_states.STATUS not in plan.fields:
+        return []
+    position = plan.fields.index(review_states.STATUS)
+    draft = ReviewStatus.DRAFT
+    moves = [
+        (pk, str(draft), create.values[position])
+        for pk, create in zip(created_pks, plan.creates)
+        if create.values[position] != draft
+    ]
+    moves += [(u.pk, before[u.pk], u.values[position]) for u in plan.updates if review_states.STATUS in u.changed]
+    return moves
 
 
 def resolver(new_orgs: dict[str, int]) -> Resolve:

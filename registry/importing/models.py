@@ -1,5 +1,5 @@
-"""The file waiting for confirmation: its validated plan, kept in the database so that any app
-server can confirm it, until it expires."""
+"""An uploaded file on its way in: validated (in the request, or by a worker for a big file: jobs.py),
+its plan kept in the database so that any app server can show and confirm it, until it expires."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import datetime
 import uuid
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -22,7 +23,16 @@ class PendingImportQuerySet(models.QuerySet["PendingImport"]):
 
 
 class PendingImport(models.Model):
-    """An uploaded spreadsheet validated and previewed, waiting for the user to confirm it."""
+    """An uploaded spreadsheet: being validated, validated and waiting for the user to confirm it,
+    being written, written, or failed. A big file's steps run in a worker (importing/jobs.py), which
+    reports its progress here, so any app server can show it."""
+
+    class State(models.TextChoices):
+        VALIDATING = "validating", _("checking the file")
+        READY = "ready", _("checked, waiting for confirmation")
+        APPLYING = "applying", _("writing")
+        DONE = "done", _("imported")
+        FAILED = "failed", _("failed")
 
     token = models.UUIDField(_("token"), default=uuid.uuid4, unique=True, editable=False)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, verbose_name=_("user"))
@@ -30,8 +40,17 @@ class PendingImport(models.Model):
     file_name = models.CharField(_("file name"), max_length=255)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     expires_at = models.DateTimeField(_("expires at"), db_index=True)
-    plan = models.BinaryField(_("validated plan"))
+    plan = models.BinaryField(_("validated plan"), default=b"")
     error_report = models.BinaryField(_("error workbook"), null=True, blank=True)
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.READY)
+    upload = models.BinaryField(_("uploaded file"), null=True, blank=True)  # until a worker has read it
+    options = models.JSONField(_("import options"), default=dict, blank=True)
+    rows_done = models.PositiveIntegerField(_("rows done"), default=0)
+    rows_total = models.PositiveIntegerField(_("rows in all"), default=0)
+    heartbeat_at = models.DateTimeField(_("last sign of the worker"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    message = models.TextField(_("message"), blank=True)
+    result = models.JSONField(_("result"), null=True, blank=True)
 
     objects = PendingImportQuerySet.as_manager()
 
@@ -47,3 +66,6 @@ class PendingImport(models.Model):
         if self.expires_at is None:
             self.expires_at = timezone.now() + datetime.timedelta(seconds=settings.IMPORT_PENDING_TTL)
         super().save(*args, **kwargs)
+
+    def plan_model(self) -> type[models.Model]:
+        return apps.get_model(self.model)

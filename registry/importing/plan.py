@@ -102,6 +102,7 @@ class Plan:
     clear_blanks: bool = False  # blank cells clear stored values (else they leave them alone)
     header_line: int = 1  # the file's line holding the header (title rows above it are passed over)
     sheet: str = ""  # the sheet read, when the workbook has several
+    review_target: str = ""  # the state written rows land in (review_states.Target), "" without review
 
     @property
     def model(self) -> type[models.Model]:
@@ -146,6 +147,7 @@ SCALARS = (
     "clear_blanks",
     "header_line",
     "sheet",
+    "review_target",
 )
 
 

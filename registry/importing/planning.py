@@ -17,6 +17,7 @@ from django.db.models.base import ModelState
 from django.utils.translation import gettext as _
 
 from registry import access
+from registry.models.review import ReviewStatus
 
 from . import preview, since_preview, values
 from .cells import HiddenValueError, RelatedNames, clean_cell
@@ -25,6 +26,7 @@ from .existing import ExistingRecords, ParsedRow, Record
 from .header import BoundColumn, bind_header, key_field_names
 from .plan import Change, Create, Diff, Links, NewOrganization, Plan, RowError, Update
 from .relations import join_parts
+from .review_states import STATUS, RowStates, status_label
 from .scope import NewLinks
 
 MAX_PREVIEW_CHANGES = 20_000
@@ -42,6 +44,7 @@ class Importer:
         create_missing: bool = False,
         progress: Progress | None = None,
         clear_blanks: bool = False,
+        review_target: str = "",
     ) -> None:
         self.model = model
         self.user = user
@@ -53,8 +56,15 @@ class Importer:
         self.template: dict[str, Any] | None = None
         self.write_fields = [f for f in model._meta.concrete_fields if f.attname not in SKIPPED_ON_WRITE]
         self.plan = Plan(
-            model_label=model._meta.label, fields=[f.attname for f in self.write_fields], clear_blanks=clear_blanks
+            model_label=model._meta.label,
+            fields=[f.attname for f in self.write_fields],
+            clear_blanks=clear_blanks,
+            review_target=review_target,
         )
+        self.states = RowStates(model, user, review_target)
+        # Unchanged rows matter when the import submits or approves what the file names.
+        self.states_move_unchanged = review_target in (ReviewStatus.SUBMITTED, ReviewStatus.APPROVED)
+        self.parent_attname = self.states.parent_field.attname if self.states.parent_field else None
         self.plan.new_organizations = self.related.new_organizations
         self.key_names = key_field_names(model)
         self.new_links = NewLinks()
@@ -131,6 +141,10 @@ class Importer:
         unique_columns = [c for c in plain if c.field.unique and c.name not in self.key_names]
         existing = ExistingRecords(self.model, self.plan.fields)
         existing.load(parsed, key_fields, unique_columns, many)
+        if self.parent_attname:
+            link = self.states.parent_field.name  # type: ignore[union-attr]
+            parents = {row.cleaned.get(link) for row in parsed}
+            self.states.load_parents(parents | {record[self.parent_attname] for record in existing.by_pk.values()})
         seen: dict[str, dict[Any, int]] = {column.name: {} for column in unique_columns}
         for row in parsed:
             target = existing.by_key.get(row.key)
@@ -187,6 +201,14 @@ class Importer:
         for column in plain:
             value = cleaned[column.name]
             attributes[column.attname] = None if isinstance(value, NewOrganization) else value
+        state, refusal = self.states.create_state()
+        if self.parent_attname:
+            refusal = refusal or self.states.parent_refusal(attributes.get(self.parent_attname))
+        if refusal:
+            self.error(row.number, "", self.key_text(cleaned), refusal)
+            return
+        if state:
+            attributes[STATUS] = state
         if not self.validate_instance(row.number, instance, plain, self.scope_links(cleaned, many)):
             return
         record = [attributes[name] for name in self.plan.fields]
@@ -207,7 +229,7 @@ class Importer:
         many = [c for c in many if c.name not in row.blank]
         changed = [c for c in plain if cleaned[c.name] != record[c.attname]]
         many_changed = [c for c in many if set(cleaned[c.name]) != existing.links_of(c.name, pk)]
-        if not changed and not many_changed:
+        if not changed and not many_changed and not self.states_move_unchanged:
             self.plan.unchanged += 1
             return
         instance = self.model(**{name: record[name] for name in self.plan.fields}, pk=pk)
@@ -217,6 +239,19 @@ class Importer:
         for column in changed:
             value = cleaned[column.name]
             setattr(instance, column.attname, None if isinstance(value, NewOrganization) else value)
+        state, refusal = self.states.update_state(record, instance, bool(changed or many_changed))
+        if self.parent_attname and (changed or many_changed):
+            refusal = refusal or self.states.parent_refusal(
+                record[self.parent_attname], getattr(instance, self.parent_attname)
+            )
+        if refusal:
+            self.error(row.number, "", self.key_text(cleaned), refusal)
+            return
+        if not changed and not many_changed and state is None:
+            self.plan.unchanged += 1
+            return
+        if state:
+            setattr(instance, STATUS, state)
         if not self.validate_instance(row.number, instance, plain, self.scope_links(cleaned, many)):
             return
         new_values = [getattr(instance, name) for name in self.plan.fields]
@@ -232,6 +267,8 @@ class Importer:
         self.plan.updates.append(Update(pk, new_values, changed_names, links, row.number, version))
         diffs = [Diff(c.label, record[c.attname], cleaned[c.name]) for c in changed]
         diffs += [Diff(c.label, sorted(existing.links_of(c.name, pk)), cleaned[c.name]) for c in many_changed]
+        if state:
+            diffs.append(Diff(field_label(self.model, STATUS), status_label(record[STATUS]), status_label(state)))
         self.note_change(row, "update", diffs)
 
     def scope_links(self, cleaned: dict[str, Any], many: list[Column]) -> dict[str, list[models.Model]] | None:
@@ -295,8 +332,11 @@ def build_plan(
     progress: Progress | None = None,
     clear_blanks: bool = False,
     header_line: int = 1,
+    review_target: str = "",
 ) -> Plan:
     """The Plan of importing `rows` (under `header`, on line `header_line` of the file, so errors name
     the file's own line numbers) into `model` as `user`; nothing is written.
-    Blank cells leave the stored values of existing records alone unless `clear_blanks`."""
-    return Importer(model, user, create_missing, progress, clear_blanks).build(header, rows, header_line)
+    Blank cells leave the stored values of existing records alone unless `clear_blanks`; written rows
+    of a reviewed model land in `review_target` (review_states.py)."""
+    importer = Importer(model, user, create_missing, progress, clear_blanks, review_target)
+    return importer.build(header, rows, header_line)

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from registry import access, audit
 from registry.models import AuditEvent
 
-from . import engine, reading, writing
+from . import engine, reading, review_states, writing
 from .columns import columns_for, header_index
 from .header import header_score
 from .models import PendingImport
@@ -30,12 +30,33 @@ def validate(
     create_missing: bool = False,
     progress: Callable[[int, int], None] | None = None,
     clear_blanks: bool = False,
+    review_target: str = "",
 ) -> tuple[engine.Plan, list[Any], list[list[Any]]]:
-    """Read and validate a file: (plan, header, rows). Raises reading.UnusableFile.
-    The header is looked for below title rows and on every sheet (reading.read_table)."""
-    table = reading.read_table(data, file_name, header_score(columns_for(model)))
+    """Read and validate a file: (plan, header, rows). Raises reading.UnusableFile, or PermissionDenied
+    for a review target the user may not choose (review_states.check_target; "" means drafts)."""
+    review_states.check_target(user, model, review_target)
+    table = read(model, data, file_name)
+    return plan_table(model, table, user, create_missing, progress, clear_blanks, review_target)
+
+
+def read(model: type[models.Model], data: bytes, file_name: str) -> reading.Table:
+    """The file's table: the header looked for below title rows and on every sheet (reading.read_table)."""
+    return reading.read_table(data, file_name, header_score(columns_for(model)))
+
+
+def plan_table(
+    model: type[models.Model],
+    table: reading.Table,
+    user: access.Viewer,
+    create_missing: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+    clear_blanks: bool = False,
+    review_target: str = "",
+) -> tuple[engine.Plan, list[Any], list[list[Any]]]:
+    """Validate a table read from a file: (plan, header, rows)."""
+    target = review_states.check_target(user, model, review_target)
     plan = engine.build_plan(
-        model, table.header, table.rows, user, create_missing, progress, clear_blanks, table.header_line
+        model, table.header, table.rows, user, create_missing, progress, clear_blanks, table.header_line, target
     )
     if len(table.sheets) > 1:
         plan.sheet = table.sheet
@@ -91,7 +112,11 @@ def confirm(pending: PendingImport, user: access.Viewer, ip_address: str | None 
     crash after the commit leaves nothing to confirm again."""
     plan = load_plan(pending)
     with transaction.atomic():
-        claimed = PendingImport.objects.usable().filter(pk=pending.pk).update(expires_at=timezone.now())
+        claimed = (
+            PendingImport.objects.usable()
+            .filter(pk=pending.pk, state=PendingImport.State.READY)
+            .update(expires_at=timezone.now())
+        )
         if not claimed:
             raise AlreadyConfirmed
         result = engine.apply_plan(plan, user, pending.file_name, ip_address)

@@ -6,6 +6,7 @@ from typing import Any
 
 from django import template
 from django.db.models.options import Options
+from django.template.loader import render_to_string
 
 from registry import navigation
 
@@ -19,7 +20,9 @@ def navigation_sidebar(context: template.Context) -> str:
     # A lazy object: the app list is built only when the cache misses (never test its truth here).
     apps = context["available_apps"] if "available_apps" in context else []
     html = navigation.sidebar_html(request, apps)
-    return navigation.mark_current(html, context.get("opts"))
+    counts = {name: context.get(name) for name in ("review_queue", "review_returned")}
+    review_html = render_to_string("registry/navigation/review.html", counts) if any(counts.values()) else ""
+    return navigation.mark_current(html, context.get("opts"), review_html)
 
 
 @register.simple_tag

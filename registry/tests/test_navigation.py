@@ -9,8 +9,8 @@ from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.test import TestCase, override_settings
 
-from registry import navigation, roles
-from registry.models import Division, Organization, Talent
+from registry import navigation, review, roles
+from registry.models import Division, Organization, ReviewStatus, Talent
 from registry.tests.access_support import make_user
 
 SECTION_TITLES = ["人才", "科技特派员", "技术转移", "平台与项目", "政策与统计", "基础数据", "系统管理"]
@@ -130,6 +130,22 @@ class SidebarTests(TestCase):
         clerk.groups.set([])
         self.assertNotEqual(before, navigation.cache_key(get_user_model().objects.get(pk=clerk.pk)))
         self.assertNotEqual(before, navigation.cache_key(get_user_model().objects.get(pk=self.chief.pk)))
+
+    def test_the_sidebar_shows_the_review_queue_counts_of_this_moment(self):
+        reviewer = make_user("sidebar_reviewer", roles.REVIEWER)
+        waiting = Talent.objects.create(name="李四")
+        Talent.objects.filter(pk=waiting.pk).update(review_status=ReviewStatus.SUBMITTED)
+        self.client.force_login(reviewer)
+        html = self.client.get("/admin/registry/organization/").content.decode()
+        sidebar = html[html.index('id="nav-sidebar"') :]
+        self.assertIn("待审核 (1)", sidebar)
+        self.assertIn('?review_status__exact=submitted">人才 <span class="registry-nav-count">1</span>', sidebar)
+        # The sidebar is cached; the counts are not: an approval elsewhere shows on the next page.
+        Talent.objects.filter(pk=waiting.pk).update(review_status=ReviewStatus.APPROVED)
+        review.bump_generation()
+        html = self.client.get("/admin/registry/organization/").content.decode()
+        self.assertNotIn("registry-nav-count", html)
+        self.assertNotIn("<!--registry-review-->", html)
 
     def test_pages_without_the_sidebar_build_no_app_list(self):
         self.client.force_login(self.clerk)

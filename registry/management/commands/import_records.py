@@ -10,11 +10,13 @@ from typing import Any
 
 from django.apps import apps
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from registry.importing import reading, service
+from registry.importing.review_states import Target
 
 
 def registry_model(name: str) -> Any:
@@ -64,6 +66,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--clear-blanks", action="store_true", help="blank cells clear stored values (default: leave them alone)"
         )
+        parser.add_argument(
+            "--review-status",
+            choices=[choice.value for choice in Target],
+            default=Target.DRAFT,
+            help="state of written records of a reviewed model (approved: submitted records entered by others only)",
+        )
 
     def handle(self, *args, **options):
         translation.activate("zh-hans")
@@ -80,8 +88,11 @@ class Command(BaseCommand):
                 options["create_missing"],
                 ProgressBar(sys.stderr),
                 clear_blanks=options["clear_blanks"],
+                review_target=options["review_status"],
             )
         except (OSError, reading.UnusableFile) as error:
+            raise CommandError(str(error), returncode=2) from error
+        except PermissionDenied as error:
             raise CommandError(str(error), returncode=2) from error
         self.stdout.write(service.summary(plan))
         if plan.errors:
