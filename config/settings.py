@@ -152,8 +152,28 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "media")))
 # Production serves hashed, compressed files made by `collectstatic`; development and tests
 # serve the app directories directly (no collectstatic needed).
 STATIC_MANIFEST = envbool("STATIC_MANIFEST", not DEBUG)
+# Evidence files (registry/models/evidence.py): under MEDIA_ROOT, which no URL serves, or in S3-compatible
+# object storage when several app servers share them (EVIDENCE_STORAGE=s3, docs/scaling.md).
+EVIDENCE_STORAGE = (
+    {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env("EVIDENCE_S3_BUCKET", ""),
+            "endpoint_url": env("EVIDENCE_S3_ENDPOINT", "") or None,
+            "access_key": env("EVIDENCE_S3_ACCESS_KEY", ""),
+            "secret_key": env("EVIDENCE_S3_SECRET_KEY", ""),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+    if env("EVIDENCE_STORAGE", "files") == "s3"
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+)
+EVIDENCE_MAX_UPLOAD_BYTES = envint("EVIDENCE_MAX_UPLOAD_MB", 20) * 1024 * 1024
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "evidence": EVIDENCE_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 CACHE_SECONDS = 600
 # Bump when the sidebar's markup changes, so no cached copy of the old one is served.
-MARKUP_VERSION = 2
+MARKUP_VERSION = 3
 # Where each page puts its review counts into the cached sidebar (they change more often than it).
 REVIEW_SLOT = "<!--registry-review-->"
 
@@ -99,6 +99,8 @@ SECTIONS = (
             "registry.division",
             "registry.developmentzone",
             "registry.industrycluster",
+            "registry.evidencekind",
+            "registry.evidencerequirement",
         ),
     ),
     Section(

@@ -37,7 +37,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from simple_history.models import HistoricalRecords, to_historic
 
-from registry import access, audit
+from registry import access, audit, evidence
 from registry.models import AuditEvent
 from registry.models.review import EDITABLE_STATES, Reviewed, ReviewStatus, ReviewTransition, read_only_message
 
@@ -199,6 +199,10 @@ def check(obj: Any, user: User, action: str, opinion: str | None = None) -> None
     status = current_status(obj)
     if status not in transition.sources:
         raise ValidationError(_wrong_state_message(transition, obj, status), code="wrong_state")
+    if action == Action.SUBMIT:
+        missing = evidence.missing_kinds(obj)
+        if missing:
+            raise ValidationError(evidence.missing_message(obj, missing), code="evidence")
     if transition.four_eyes and _actor_id(user) in authors(obj):
         raise PermissionDenied(
             _("You submitted or last changed “%(record)s”: someone else must approve it (four eyes).") % names

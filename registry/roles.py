@@ -33,6 +33,9 @@ REVIEW_ACTION = "approve"
 REVIEW_ACTION_NAME = "Can approve, send back and reopen %s"
 
 
+CRUD = ("view", "add", "change", "delete")
+
+
 @dataclass(frozen=True)
 class Role:
     name: str  # the group's name, shown to staff (data, so in Chinese)
@@ -47,7 +50,12 @@ ADMINISTRATOR = Role(
     name="系统管理员",
     purpose=_("Everything, including users, groups, district scopes, API keys, personal data and the audit log."),
     record_actions=("view", "add", "change", "delete", "import", "export"),
-    extra=("registry.view_personal_data", "registry.view_auditevent"),
+    extra=(
+        "registry.view_personal_data",
+        "registry.view_auditevent",
+        # Which evidence exists and which a kind of record needs before it is submitted.
+        *(f"registry.{action}_{name}" for name in ("evidencekind", "evidencerequirement") for action in CRUD),
+    ),
     manage_accounts=True,
     reviews=True,
 )

@@ -68,6 +68,7 @@ class RegistryAdminSite(admin.AdminSite):
     # The review queue, the report pages and the section pages live under the admin, behind its login.
     def get_urls(self):
         # registry.admin registers its screens on this site while it is imported: import it late.
+        from registry.admin.evidence import download_view, verdict_view
         from registry.admin.review import queue_view
 
         pages = [
@@ -79,5 +80,7 @@ class RegistryAdminSite(admin.AdminSite):
                 name="registry_report_xlsx",
             ),
             path("section/<slug:key>/", self.admin_view(self.section_view), name="registry_section"),
+            path("evidence/<int:pk>/", self.admin_view(download_view), name="registry_evidence_download"),
+            path("evidence/<int:pk>/verdict/", self.admin_view(verdict_view), name="registry_evidence_verdict"),
         ]
         return pages + super().get_urls()

@@ -4,7 +4,7 @@ the queue page. Every button and action calls registry.review, which decides and
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django import forms
@@ -19,8 +19,10 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from registry import access, review
-from registry.models import ReviewStatus, ReviewTransition
+from registry import access, evidence, review
+from registry.models import Attachment, ReviewStatus, ReviewTransition
+
+from .evidence import AttachmentInline
 
 if TYPE_CHECKING:
     # What the mixins below are mixed into (at run time they sit before these classes in the MRO).
@@ -53,6 +55,16 @@ class Button:
 
 
 @dataclass(frozen=True)
+class EvidenceRow:
+    """One evidence file on the review panel: the file, its links, and whether this user may judge it."""
+
+    attachment: Attachment
+    url: str
+    verdict_url: str
+    may_judge: bool
+
+
+@dataclass(frozen=True)
 class Panel:
     """What a reviewed record's page shows above its form."""
 
@@ -63,6 +75,8 @@ class Panel:
     notes: list[str]
     opinion: str  # the latest opinion of a sent back or reopened record
     url: str
+    files: list[EvidenceRow] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # required kinds without a file
 
 
 def review_panel(request, obj, url: str) -> Panel:
@@ -82,7 +96,19 @@ def review_panel(request, obj, url: str) -> Panel:
     notes = [message for message in (review.refusal(obj, user, action) for action in possible) if message]
     returned = [step for step in steps if step.to_status == ReviewStatus.RETURNED]
     opinion = returned[-1].opinion if returned and obj.review_status == ReviewStatus.RETURNED else ""
-    return Panel(obj.review_status, obj.get_review_status_display(), steps, buttons, notes, opinion, url)
+    may_review = review.may_review(user, type(obj)) and obj.review_status == ReviewStatus.SUBMITTED
+    files = [
+        EvidenceRow(
+            attachment,
+            reverse("admin:registry_evidence_download", args=[attachment.pk]),
+            reverse("admin:registry_evidence_verdict", args=[attachment.pk]),
+            may_review and attachment.uploaded_by_id != user.pk,
+        )
+        for attachment in evidence.attachments_of(obj)
+    ]
+    missing = [kind.name for kind in evidence.missing_kinds(obj)]
+    status_label = obj.get_review_status_display()
+    return Panel(obj.review_status, status_label, steps, buttons, notes, opinion, url, files, missing)
 
 
 def apply_to_each(request, queryset, action: str, opinion: str) -> None:
@@ -167,6 +193,19 @@ class ReviewMixin(AdminBase):
         if self.reviewed:
             self.actions = (*(self.actions or ()), *self.review_actions)
             self.change_form_template = self.change_form_template or "registry/review/change_form.html"
+
+    # Every reviewed record carries its evidence files.
+    def get_inlines(self, request, obj):
+        inlines = super().get_inlines(request, obj)
+        return [*inlines, AttachmentInline] if self.reviewed else inlines
+
+    # A new evidence file gets its checksum and uploader, which its form cannot know.
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Attachment:
+            for attachment_form in formset.extra_forms:
+                if attachment_form.has_changed() and attachment_form.cleaned_data.get("file"):
+                    evidence.describe(attachment_form.instance, attachment_form.cleaned_data["file"], request.user)
+        super().save_formset(request, form, formset, change)
 
     # The state badges of lists and change pages.
     @property

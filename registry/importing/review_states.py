@@ -24,7 +24,7 @@ from django.db import models, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from registry import audit, review
+from registry import audit, evidence, review
 from registry.models import AuditEvent, ReviewTransition
 from registry.models.review import EDITABLE_STATES, ReviewStatus, read_only_message
 
@@ -80,6 +80,8 @@ class RowStates:
         parent_field = model._meta.get_field(link) if link else None
         self.parent_field = parent_field if isinstance(parent_field, models.ForeignKey) else None
         self.parent_states: dict[int, tuple[str, str]] = {}  # parent pk -> (state, name)
+        # Kinds of evidence a record needs before it is submitted (registry/evidence.py).
+        self.required = evidence.required_kinds(model) if self.reviewed and target == Target.SUBMITTED else []
 
     @property
     def active(self) -> bool:
@@ -109,6 +111,12 @@ class RowStates:
             return None, None
         if self.target == Target.APPROVED:
             return None, _("importing as approved only approves submitted records; this row would add a record")
+        if self.required:
+            names = "、".join(kind.name for kind in self.required)
+            return None, _(
+                "this kind of record needs evidence (%(kinds)s) before it is submitted: import it as a draft, "
+                "attach the files, then submit it"
+            ) % {"kinds": names}
         return self.target, None
 
     def update_state(
@@ -131,6 +139,9 @@ class RowStates:
             refusal = review.refusal(instance, self.user, Action.APPROVE, "")
             return (None, refusal) if refusal else (ReviewStatus.APPROVED, None)
         if self.target == Target.SUBMITTED and stored in EDITABLE_STATES:
+            missing = evidence.missing_kinds(instance) if self.required else []
+            if missing:
+                return None, evidence.missing_message(instance, missing)
             return ReviewStatus.SUBMITTED, None
         return None, None
 

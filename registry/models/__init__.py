@@ -17,6 +17,7 @@ from .commissioners import (
     Workstation,
     WorkstationMember,
 )
+from .evidence import Attachment, EvidenceKind, EvidenceRequirement
 from .indicators import Indicator
 from .lookups import (
     ContractType,
@@ -37,6 +38,9 @@ from .transfer import Policy, Subsidy, TechContract, TechnologyBroker, TrainingB
 
 __all__ = [
     "ApiKey",
+    "Attachment",
+    "EvidenceKind",
+    "EvidenceRequirement",
     "AuditEvent",
     "Citation",
     "Commissioner",

@@ -27,6 +27,7 @@ from registry.models import (
     Project,
     Qualification,
     QualificationKind,
+    ServiceRecord,
     Talent,
     TalentTier,
     TechContract,
@@ -217,6 +218,7 @@ def _sections() -> list[tuple[ModelType, str, Section]]:
         (Commissioner, _("S&T commissioners"), by_choices(Commissioner, ("kind", _("Commissioners by kind")))),
         (Workstation, _("Workstations"), by_choices(Workstation, ("kind", _("Workstations by kind")))),
         (CommissionerTeam, _("Commissioner teams"), teams),
+        (ServiceRecord, _("Service records"), by_choices(ServiceRecord, ("kind", _("Service records by kind")))),
         (TechnologyBroker, _("Technology brokers"), by_choices(TechnologyBroker, ("level", _("Brokers by level")))),
         (
             TransferAgency,

@@ -7,7 +7,7 @@ from django.test import RequestFactory, TestCase, override_settings
 from django.urls import reverse
 
 from registry import roles
-from registry.models import ApiKey, AuditEvent, RegistryModel
+from registry.models import ApiKey, AuditEvent, EvidenceKind, EvidenceRequirement, RegistryModel
 from registry.tests import urls_matrix
 from registry.tests.access_support import RecordBuilder, make_user
 
@@ -72,7 +72,17 @@ class PermissionMatrixTests(TestCase):
     def test_every_registry_record_model_is_in_the_matrix(self):
         registered = set(self.registry_admins())
         self.assertTrue(set(roles.record_models()) <= registered)
-        self.assertEqual(registered - set(roles.record_models()), {AuditEvent, ApiKey})
+        self.assertEqual(
+            registered - set(roles.record_models()), {AuditEvent, ApiKey, EvidenceKind, EvidenceRequirement}
+        )
+
+    def test_only_administrators_keep_the_evidence_lookups(self):
+        for model in (EvidenceKind, EvidenceRequirement):
+            url = reverse(f"admin:registry_{model._meta.model_name}_changelist")
+            for role, status in (("administrator", 200), ("data_entry", 403), ("reviewer", 403)):
+                with self.subTest(model=model.__name__, role=role):
+                    self.client.force_login(self.users[role])
+                    self.assertEqual(self.client.get(url).status_code, status)
 
     def test_anonymous_users_are_sent_to_login(self):
         login = reverse("admin:login")
