@@ -108,7 +108,7 @@ class Importer:
                 continue
             else:
                 seen_keys[key] = number
-            parsed.append(ParsedRow(number, key, cleaned, self.blank_cells(row, bound)))
+            parsed.append(ParsedRow(number, key, cleaned, self.blank_cells(row, bound, identity is not None)))
             if number % 5000 == 0:
                 self.progress(number, len(rows) * 2)
         self.match_and_compare(parsed, [column for _, column in bound])
@@ -116,15 +116,17 @@ class Importer:
         self.progress(len(rows) * 2, len(rows) * 2)
         return self.plan
 
-    def blank_cells(self, row: Sequence[Any], bound: list[BoundColumn]) -> frozenset[str]:
+    def blank_cells(self, row: Sequence[Any], bound: list[BoundColumn], identified: bool = False) -> frozenset[str]:
         """The fields whose cells are blank and so leave an existing record's value alone (unless
-        the user chose to clear with blanks); key fields always take part in matching."""
+        the user chose to clear with blanks); key fields take part in matching, so a blank one
+        counts, unless the row is `identified` by its IDENTIFIED_BY value (a number, no employer)."""
         if self.clear_blanks:
             return frozenset()
         return frozenset(
             column.name
             for position, column in bound
-            if column.name not in self.key_names and (position >= len(row) or values.is_blank(row[position]))
+            if (identified or column.name not in self.key_names)
+            and (position >= len(row) or values.is_blank(row[position]))
         )
 
     def identity_of(self, cleaned: dict[str, Any]) -> Any:
