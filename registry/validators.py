@@ -116,6 +116,22 @@ def canonical_id_number(value) -> str:
     return text
 
 
+def id_number_form(value) -> str:
+    """The identity number as stored: canonical_id_number when that is a resident identity number
+    (lower-case x, spaces, 15 digits written another way), else the text as written, trimmed."""
+    canonical = canonical_id_number(value)
+    return canonical if ID_PATTERN.match(canonical) else str(value or "").strip()
+
+
+def id_number_spellings(number: str) -> set[str]:
+    """The ways a stored identity number may write `number` (an id_number_form): itself, with a
+    lower-case x, and the 15-digit first-generation form of a number born in the 1900s."""
+    spellings = {number, number.lower()}
+    if ID_PATTERN.match(number) and number[6:8] == "19":
+        spellings.add(number[:6] + number[8:17])
+    return spellings
+
+
 def canonical_credit_code(value) -> str:
     """A unified social credit code written the one way: half-width, without spaces, upper case."""
     return re.sub(r"\s", "", unicodedata.normalize("NFKC", str(value or ""))).upper()

@@ -2,8 +2,10 @@
 
 Rows are inserted and updated with the multi-row statements of bulk.py (COPY on PostgreSQL), not
 one save() per record, so no model signals are sent. Each created or changed record gets one
-historical row (simple-history's table, written in bulk) with the user and "Imported from <file>";
-organizations the plan creates get theirs too. An AuditEvent records the import.
+historical row (simple-history's table, written in bulk) with the user and "Imported from <file>",
+and that row's snapshot of the record's many-to-many links as written (registry.link_history), so
+the history page shows the links the import changed and a revert restores them; organizations the
+plan creates get their rows too. An AuditEvent records the import.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from registry import access, audit
+from registry import access, audit, link_history
 from registry.models import AuditEvent, Organization
 from registry.models.review import ReviewStatus
 
@@ -51,9 +53,10 @@ def apply_plan(plan: Plan, user: access.Viewer, file_name: str, ip_address: str 
     fields = [model_field_by_attname(model, name) for name in plan.fields]
     resolve = resolver(new_orgs)
     moved = states_before(model, plan)
-    created_pks = insert_creates(model, plan, fields, resolve, user_pk, reason, now)
-    apply_updates(model, plan.updates, fields, resolve, user_pk, reason, now)
+    created_pks, created_history = insert_creates(model, plan, fields, resolve, user_pk, reason, now)
+    updated_history = apply_updates(model, plan.updates, fields, resolve, user_pk, reason, now)
     write_links(model, plan.creates, created_pks, plan.updates, new_orgs)
+    link_history.write_snapshots(model, {**created_history, **updated_history})
     since_preview.check_in_scope(plan, user, created_pks)
     review_states.log_transitions(model, state_moves(plan, created_pks, moved), user, file_name, ip_address)
     audit.record(
@@ -117,15 +120,15 @@ def insert_creates(
     user_pk: int | None,
     reason: str,
     now: datetime.datetime,
-) -> list[int]:
-    """INSERT the new records with their timestamps and history rows; their new pks, in plan order."""
+) -> tuple[list[int], dict[int, int]]:
+    """INSERT the new records with their timestamps and history rows: their new pks, in plan order,
+    and {pk: history id}."""
     stamps = bulk.model_fields(model, ("created_at", "updated_at"))
     rows = [[*resolve(create.values), now, now] for create in plan.creates]
     created_pks = bulk.insert_rows(model, fields + stamps, rows, returning=True)
     attnames = [*plan.fields, "created_at", "updated_at"]
     history = (dict(zip(attnames, row), id=pk) for row, pk in zip(rows, created_pks))
-    bulk.insert_history(model, history, "+", user_pk, reason, now)
-    return created_pks
+    return created_pks, bulk.insert_history(model, history, "+", user_pk, reason, now)
 
 
 def apply_updates(
@@ -136,10 +139,11 @@ def apply_updates(
     user_pk: int | None,
     reason: str,
     now: datetime.datetime,
-) -> None:
-    """UPDATE the changed columns of each record (grouped by which columns changed) and log history."""
+) -> dict[int, int]:
+    """UPDATE the changed columns of each record (grouped by which columns changed) and log history:
+    {pk: history id}."""
     if not updates:
-        return
+        return {}
     names = [f.attname for f in fields]
     created_at: dict[int, Any] = {}
     for chunk in chunks([update.pk for update in updates]):
@@ -157,7 +161,7 @@ def apply_updates(
         for members in groups.values()
         for pk, row in members
     )
-    bulk.insert_history(model, records, "~", user_pk, reason, now)
+    return bulk.insert_history(model, records, "~", user_pk, reason, now)
 
 
 def create_organizations(names: list[str], user_pk: int | None, reason: str, now: datetime.datetime) -> dict[str, int]:

@@ -172,8 +172,9 @@ def insert_history(
     user_pk: int | None,
     reason: str,
     when: object,
-) -> None:
-    """One historical row per record (a dict of attname -> value incl. the pk), in bulk."""
+) -> dict[Any, int]:
+    """One historical row per record (a dict of attname -> value incl. the pk), in bulk:
+    {record pk: history id of its new row}."""
     history_model = get_history_model_for_model(model)
     fields = [f for f in history_model._meta.concrete_fields if f.attname != "history_id"]
     extra = {
@@ -183,11 +184,13 @@ def insert_history(
         "history_date": when,
     }
     defaults = {f.attname: f.get_default() for f in fields}
-    rows = []
+    pk_name = model._meta.pk.attname
+    rows, pks = [], []
     for record in records:
+        pks.append(record[pk_name])
         rows.append(
             tuple(
                 extra[f.attname] if f.attname in extra else record.get(f.attname, defaults[f.attname]) for f in fields
             )
         )
-    insert_rows(history_model, fields, rows)
+    return dict(zip(pks, insert_rows(history_model, fields, rows, returning=True)))

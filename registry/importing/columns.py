@@ -22,7 +22,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext, gettext_lazy
 
 from registry.numbers import AmountField, parse_amount
-from registry.validators import validate_id_number
+from registry.validators import id_number_form, validate_id_number
 
 from . import values
 
@@ -126,6 +126,8 @@ class Column:
                 )
                 % {"column": self.label}
             )
+        if self.name == "id_number":
+            return id_number_form(text)  # 1501...123x, spaced or 15 digits: the number as stored
         return text
 
     def passes_validators(self, value: str) -> bool:

@@ -1,16 +1,23 @@
 """The registered records a file talks about, loaded with a few chunked `__in` queries.
 
-A row matches a record by its natural key, or else by a unique column (identity number, credit
-code). ExistingRecords holds those records as value dicts (pk and the plan's attnames), which pk
-owns each unique value named in the file, and the current many-to-many links of the records.
+Who a row is: a row holding the model's IDENTIFIED_BY value (a talent's identity number, a
+contract's registration number) is the record with that value; when none has it, the one record
+with the row's natural key and no such value yet (which the row then fills in), else a new record.
+Namesakes with other values are other people. A row without it matches by natural key (several
+records: Ambiguous, naming them), or else by a unique column (credit code). Identity numbers match
+in any spelling (validators.id_number_spellings). ExistingRecords holds those records as value
+dicts (pk and the plan's attnames), which pk owns each unique value named in the file, and the
+current many-to-many links of the records.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from typing import Any, NamedTuple
 
 from django.db import models
+
+from registry.validators import id_number_form, id_number_spellings
 
 from .columns import Column
 from .plan import NewOrganization
@@ -30,13 +37,34 @@ class ParsedRow(NamedTuple):
     blank: frozenset[str] = frozenset()
 
 
+class Ambiguous(LookupError):
+    """A row names several registered records and says nothing that tells them apart."""
+
+    def __init__(self, candidates: list[Record]) -> None:
+        super().__init__(candidates)
+        self.candidates = candidates
+
+
+def spellings(column: Column, value: Any) -> set[Any]:
+    """The stored values that mean `value` of a unique column (identity numbers in any spelling)."""
+    return id_number_spellings(value) if column.name == "id_number" else {value}
+
+
+def stored_form(column: Column, stored: Any) -> Any:
+    """A stored unique value as the file's cells are read (identity numbers in their one spelling)."""
+    return id_number_form(stored) if column.name == "id_number" else stored
+
+
 class ExistingRecords:
     """Records matched by key or unique value, their owners of unique values, their links."""
 
     def __init__(self, model: type[models.Model], attnames: list[str]) -> None:
         self.model = model
         self.attnames = attnames
-        self.by_key: dict[tuple[Any, ...], Record] = {}
+        # Natural key -> the records with it (namesakes: several).
+        self.by_key: dict[tuple[Any, ...], list[Record]] = {}
+        # The IDENTIFIED_BY column when the file has it (and the user may see it).
+        self.identity: Column | None = None
         self.by_pk: dict[int, Record] = {}
         # Unique column name -> {value named in the file: pk of the record holding it}.
         self.owners: dict[str, dict[Any, int]] = {}
@@ -53,6 +81,8 @@ class ExistingRecords:
         unique_columns: list[Column],
         many_columns: list[Column],
     ) -> None:
+        identified_by = getattr(self.model, "IDENTIFIED_BY", None)
+        self.identity = next((column for column in unique_columns if column.name == identified_by), None)
         self.load_by_key(parsed, key_fields)
         self.load_owners(parsed, unique_columns)
         for column in unique_columns:
@@ -65,17 +95,21 @@ class ExistingRecords:
         # A key naming an organization still to be created matches no record.
         firsts = {row.key[0] for row in parsed if not isinstance(row.key[0], NewOrganization)}
         for chunk in chunks(firsts):
-            for record in self.values().filter(**{first.attname + "__in": chunk}):
-                self.by_key[tuple(record[f.attname] for f in key_fields)] = record
-        self.by_pk = {record["pk"]: record for record in self.by_key.values()}
+            for record in self.values().filter(**{first.attname + "__in": chunk}).order_by("pk"):
+                self.by_key.setdefault(tuple(record[f.attname] for f in key_fields), []).append(record)
+        self.by_pk = {record["pk"]: record for records in self.by_key.values() for record in records}
 
     def load_owners(self, parsed: list[ParsedRow], unique_columns: list[Column]) -> None:
         for column in unique_columns:
             wanted = {row.cleaned[column.name] for row in parsed} - {None, ""}
             owners = self.owners[column.name] = {}
-            for chunk in chunks(wanted):
-                found = self.model._default_manager.filter(**{column.attname + "__in": chunk})
-                owners.update(found.values_list(column.attname, "pk"))
+            stored = {spelling for value in wanted for spelling in spellings(column, value)}
+            for chunk in chunks(stored):
+                found = self.model._default_manager.filter(**{column.attname + "__in": chunk}).order_by("pk")
+                for value, pk in found.values_list(column.attname, "pk"):
+                    form = stored_form(column, value)
+                    if value == form or form not in owners:  # the value as written first
+                        owners[form] = pk
 
     def load_pks(self, pks: Iterable[int]) -> Iterator[Record]:
         for chunk in chunks(pks):
@@ -96,15 +130,29 @@ class ExistingRecords:
                 for owner, other in rows:
                     self.links[(column.name, owner)].add(other)
 
-    def match(self, row: ParsedRow, unique_columns: list[Column]) -> Record | None:
-        """The record a row updates: by natural key, else by a unique value it names."""
-        target = self.by_key.get(row.key)
-        if target is None:
-            for column in unique_columns:
-                pk = self.owners[column.name].get(row.cleaned[column.name])
-                if pk is not None:
-                    target = self.by_pk[pk]  # matched by identity number / credit code
-        return target
+    def match(self, row: ParsedRow, unique_columns: list[Column], claimed: Collection[int] = ()) -> Record | None:
+        """The record a row updates (None: a new one); raises Ambiguous when its natural key names
+        several records and nothing else tells them apart. `claimed`: records earlier rows update."""
+        namesakes = self.by_key.get(row.key, [])
+        identity = self.identity
+        if identity is not None and row.cleaned.get(identity.name) not in (None, ""):
+            pk = self.owners[identity.name].get(row.cleaned[identity.name])
+            if pk is not None:
+                return self.by_pk[pk]
+            # Otherwise the namesake who has no number yet (the row fills it in); one with another is someone else.
+            namesakes = [r for r in namesakes if r[identity.attname] in (None, "") and r["pk"] not in claimed]
+            if len(namesakes) > 1:
+                raise Ambiguous(namesakes)
+            return namesakes[0] if namesakes else None
+        if len(namesakes) > 1:
+            raise Ambiguous(namesakes)
+        if namesakes:
+            return namesakes[0]
+        for column in unique_columns:
+            pk = self.owners[column.name].get(row.cleaned[column.name])
+            if pk is not None:
+                return self.by_pk[pk]  # matched by credit code
+        return None
 
     def links_of(self, name: str, pk: int) -> set[int]:
         return self.links.get((name, pk), set())

@@ -22,7 +22,7 @@ from registry.models.review import ReviewStatus
 from . import preview, since_preview, values
 from .cells import HiddenValueError, RelatedNames, clean_cell
 from .columns import Column, columns_for, in_chinese
-from .existing import ExistingRecords, ParsedRow, Record
+from .existing import Ambiguous, ExistingRecords, ParsedRow, Record
 from .header import BoundColumn, bind_header, key_field_names
 from .plan import Change, Create, Diff, Links, NewOrganization, Plan, RowError, Update
 from .relations import join_parts
@@ -67,6 +67,7 @@ class Importer:
         self.parent_attname = self.states.parent_field.attname if self.states.parent_field else None
         self.plan.new_organizations = self.related.new_organizations
         self.key_names = key_field_names(model)
+        self.identity_column: Column | None = None  # the file's IDENTIFIED_BY column, bound in build()
         self.new_links = NewLinks()
 
     def error(self, row: int, column: str, value: object, message: object) -> None:
@@ -84,6 +85,9 @@ class Importer:
         self.related.load(bound, rows)
         parsed: list[ParsedRow] = []
         seen_keys: dict[tuple[Any, ...], int] = {}
+        seen_identities: dict[Any, int] = {}
+        identified_by = getattr(self.model, "IDENTIFIED_BY", None)
+        self.identity_column = next((column for _, column in bound if column.name == identified_by), None)
         for number, row in enumerate(rows, start=header_line + 1):
             if all(values.is_blank(cell) for cell in row):
                 continue
@@ -91,12 +95,20 @@ class Importer:
             if cleaned is None:
                 continue
             key = tuple(cleaned.get(name) for name in self.key_names)
-            if key in seen_keys:
+            identity = self.identity_of(cleaned)
+            if identity is not None and self.identity_column is not None:  # the same number twice, whatever the names
+                if identity in seen_identities:
+                    message = _("the same value is already in row %(row)d") % {"row": seen_identities[identity]}
+                    self.error(number, self.identity_column.label, identity, message)
+                    continue
+                seen_identities[identity] = number
+            elif key in seen_keys:
                 message = _("the same record is already in row %(row)d") % {"row": seen_keys[key]}
                 self.error(number, "", self.key_text(cleaned), message)
                 continue
-            seen_keys[key] = number
-            parsed.append(ParsedRow(number, key, cleaned, self.blank_cells(row, bound)))
+            else:
+                seen_keys[key] = number
+            parsed.append(ParsedRow(number, key, cleaned, self.blank_cells(row, bound, identity is not None)))
             if number % 5000 == 0:
                 self.progress(number, len(rows) * 2)
         self.match_and_compare(parsed, [column for _, column in bound])
@@ -104,16 +116,25 @@ class Importer:
         self.progress(len(rows) * 2, len(rows) * 2)
         return self.plan
 
-    def blank_cells(self, row: Sequence[Any], bound: list[BoundColumn]) -> frozenset[str]:
+    def blank_cells(self, row: Sequence[Any], bound: list[BoundColumn], identified: bool = False) -> frozenset[str]:
         """The fields whose cells are blank and so leave an existing record's value alone (unless
-        the user chose to clear with blanks); key fields always take part in matching."""
+        the user chose to clear with blanks); key fields take part in matching, so a blank one
+        counts, unless the row is `identified` by its IDENTIFIED_BY value (a number, no employer)."""
         if self.clear_blanks:
             return frozenset()
         return frozenset(
             column.name
             for position, column in bound
-            if column.name not in self.key_names and (position >= len(row) or values.is_blank(row[position]))
+            if (identified or column.name not in self.key_names)
+            and (position >= len(row) or values.is_blank(row[position]))
         )
+
+    def identity_of(self, cleaned: dict[str, Any]) -> Any:
+        """The row's IDENTIFIED_BY value (identity number, registration number), None when it has none."""
+        if self.identity_column is None:
+            return None
+        value = cleaned.get(self.identity_column.name)
+        return None if value in (None, "") else value
 
     def key_text(self, cleaned: dict[str, Any]) -> str:
         return join_parts(preview.display(self.model, cleaned.get(name), name, self.related) for name in self.key_names)
@@ -146,15 +167,53 @@ class Importer:
             parents = {row.cleaned.get(link) for row in parsed}
             self.states.load_parents(parents | {record[self.parent_attname] for record in existing.by_pk.values()})
         seen: dict[str, dict[Any, int]] = {column.name: {} for column in unique_columns}
+        claimed: dict[int, int] = {}  # pk -> the row that updates it
         for row in parsed:
-            target = existing.by_key.get(row.key)
+            try:
+                target = existing.match(row, unique_columns, claimed)
+            except Ambiguous as error:
+                key_labels = " / ".join(field_label(self.model, name) for name in self.key_names)
+                self.error(row.number, key_labels, self.key_text(row.cleaned), self.ambiguity(error.candidates))
+                continue
+            if target is not None and target["pk"] in claimed:
+                message = _("the same record is already in row %(row)d") % {"row": claimed[target["pk"]]}
+                self.error(row.number, "", self.key_text(row.cleaned), message)
+                continue
             if not self.check_unique(row, unique_columns, seen, existing, target):
                 continue
-            target = existing.match(row, unique_columns)
             if target is None:
                 self.plan_create(row, plain, many)
             else:
+                claimed[target["pk"]] = row.number
                 self.plan_update(row, target, plain, many, existing)
+
+    def ambiguity(self, candidates: list[Record]) -> str:
+        """Why a row naming several records is refused: the candidates by their IDENTIFIED_BY value
+        (masked for a user who may not see it), and what the row needs to say which it is."""
+        identified_by = getattr(self.model, "IDENTIFIED_BY", None)
+        details: dict[str, Any] = {"count": len(candidates), "model": self.model._meta.verbose_name_plural}
+        if identified_by is None:
+            return _("this names %(count)d %(model)s; they cannot be told apart") % details
+        identity = field_of(self.model, identified_by)
+        named = []
+        for record in candidates:
+            value = record.get(identity.attname)
+            if value in (None, ""):
+                named.append(_("not filled in"))
+            else:
+                named.append(access.mask(value) if identity.name in self.hidden else str(value))
+        details.update(field=in_chinese(identity.verbose_name), values="、".join(named))
+        if identity.name in self.hidden:
+            return (
+                _(
+                    "this names %(count)d %(model)s (%(field)s: %(values)s); the row needs the %(field)s to say "
+                    "which one it is, so staff with the 个人信息查看 role must import it"
+                )
+                % details
+            )
+        return _("this names %(count)d %(model)s (%(field)s: %(values)s); fill in the %(field)s to say which one") % (
+            details
+        )
 
     def check_unique(
         self,

@@ -13,6 +13,7 @@ from django.db import models
 
 from registry.models import Organization, OrganizationAlias, Talent
 from registry.models.lookups import Lookup
+from registry.validators import id_number_form, id_number_spellings
 
 from . import values
 
@@ -93,9 +94,14 @@ class Resolver:
                 yield from model.objects.filter(code__in=texts).values_list("code", "pk")
             return
         if model is Talent and self.personal_keys:
-            numbers = {values.half_width(text).upper(): text for text in texts}
-            for number, pk in model.objects.filter(id_number__in=numbers).values_list("id_number", "pk"):
-                yield numbers[number], pk
+            # Each text as stored numbers may spell it (1501...123x, 15 digits): one person, any spelling.
+            spelled: dict[str, list[str]] = {}
+            for text in texts:
+                for spelling in id_number_spellings(id_number_form(values.half_width(text))):
+                    spelled.setdefault(spelling, []).append(text)
+            for stored, pk in model.objects.filter(id_number__in=spelled).values_list("id_number", "pk"):
+                for text in spelled[stored]:
+                    yield text, pk
         yield from self.by_parts(texts)
 
     def by_parts(self, texts: Sequence[str]) -> Iterator[tuple[str, int]]:

@@ -40,10 +40,14 @@ class RegistryModel(models.Model):
 
     Subclasses set NATURAL_KEY to the lookup paths that identify a record for people
     (a name, a credit code, a talent's name plus employer); fixtures and spreadsheet
-    imports match rows on it, never on database ids.
+    imports match rows on it, never on database ids. A model may also name in IDENTIFIED_BY a
+    unique field that says who a record is when it is filled (a talent's identity number, a
+    contract's registration number): an import row holding it is the record with that value (or a
+    new one), whatever its natural key; only rows without it are matched by natural key.
     """
 
     NATURAL_KEY: tuple[str, ...] = ("name",)
+    IDENTIFIED_BY: str | None = None
 
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from registry.pinyin import Pinyin, PinyinCharField, SortKeyField
-from registry.validators import birth_date_from_id_number, validate_id_number, validate_phone
+from registry.validators import birth_date_from_id_number, id_number_form, validate_id_number, validate_phone
 
 from .base import CitedModel
 from .lookups import TalentTier
@@ -18,6 +18,8 @@ class Talent(Reviewed, CitedModel):
     personal data, shown only to users allowed to see them."""
 
     NATURAL_KEY = ("name", "employer__name")
+    # Namesakes at one employer are common: a talent with an identity number is that number.
+    IDENTIFIED_BY = "id_number"
     PERSONAL_FIELDS = ("id_number", "phone", "email", "birth_date")
 
     class Gender(models.TextChoices):
@@ -30,6 +32,9 @@ class Talent(Reviewed, CitedModel):
         PERMANENT_RESIDENCE = "pr", _("foreigner permanent residence card")
         PASSPORT = "passport", _("passport")
         OTHER = "other", _("other document")
+
+    # Documents numbered like a resident identity card (GB 11643), checked as one; "" counts as one.
+    RESIDENT_ID_TYPES = ("", IdType.RESIDENT, IdType.RESIDENCE_PERMIT, IdType.PERMANENT_RESIDENCE)
 
     class Degree(models.TextChoices):
         DOCTORATE = "doctorate", _("doctorate")
@@ -100,14 +105,11 @@ class Talent(Reviewed, CitedModel):
         ]
 
     def clean(self):
+        resident = self.id_type in self.RESIDENT_ID_TYPES
         if self.id_number is not None:
-            self.id_number = self.id_number.strip().upper() or None
-        if self.id_number and self.id_type in (
-            "",
-            self.IdType.RESIDENT,
-            self.IdType.RESIDENCE_PERMIT,
-            self.IdType.PERMANENT_RESIDENCE,
-        ):
+            # One spelling per person (the import matches on it): 1501...123x, spaced or 15-digit numbers.
+            self.id_number = (id_number_form(self.id_number) if resident else self.id_number.strip()).upper() or None
+        if self.id_number and resident:
             self.id_type = self.id_type or self.IdType.RESIDENT
             try:
                 validate_id_number(self.id_number)

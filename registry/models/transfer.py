@@ -166,6 +166,7 @@ class TechContract(Reviewed, CitedModel):
     """A technology contract (技术合同), registered with a registrar."""
 
     NATURAL_KEY = ("title", "signed_on")
+    IDENTIFIED_BY = "registration_number"
 
     registration_number = models.CharField(_("registration number"), max_length=30, null=True, blank=True, unique=True)
     title = models.CharField(_("title"), max_length=300)
