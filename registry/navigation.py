@@ -54,6 +54,7 @@ SECTIONS = (
             "registry.commissionerteam",
             "registry.servicerecord",
             "registry.commissionerassessment",
+            "registry.assessmentscheme",
             "registry.workstationmember",
         ),
     ),
