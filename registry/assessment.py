@@ -32,6 +32,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from registry import access, review
+from registry.merging import saved_by
 from registry.models import (
     AssessmentScheme,
     Commissioner,
@@ -141,18 +142,18 @@ def year_figures(commissioners: models.QuerySet[Commissioner], year: int) -> dic
             span=Sum(span),
             evaluated=Count("pk", filter=~Q(evaluation="")),
             satisfied=Count("pk", filter=Q(evaluation__in=SATISFIED)),
-            **{measure: Sum(measure) for measure in SUMMED},
+            **{str(measure): Sum(str(measure)) for measure in SUMMED},
         )
     )
     figures = {}
     for row in rows:
-        values = {measure: Decimal(row[measure] or 0) for measure in SUMMED}
-        values[Measure.RECORDS] = Decimal(row["records"])
+        values: dict[str, Decimal] = {str(measure): Decimal(row[measure] or 0) for measure in SUMMED}
+        values[str(Measure.RECORDS)] = Decimal(row["records"])
         span_days = row["span"].days if row["span"] else 0
-        values[Measure.SERVICE_DAYS] = Decimal(span_days + row["records"])
+        values[str(Measure.SERVICE_DAYS)] = Decimal(span_days + row["records"])
         if row["evaluated"]:
             rate = Decimal(100) * row["satisfied"] / row["evaluated"]
-            values[Measure.SATISFACTION_RATE] = rate.quantize(TENTH, ROUND_HALF_UP)
+            values[str(Measure.SATISFACTION_RATE)] = rate.quantize(TENTH, ROUND_HALF_UP)
         figures[row["commissioner"]] = Figures(values)
     return figures
 
@@ -282,8 +283,7 @@ def generate(user: User, year: int, district: District, submit: bool = False) ->
             assessment.generated_by = review.stored_user(user)
             assessment.generated_at = now
             assessment.confirmed_by = assessment.confirmed_at = None
-            assessment._history_user = review.stored_user(user)
-            assessment._change_reason = _("Generated from the assessment scheme")
+            saved_by(assessment, review.stored_user(user), _("Generated from the assessment scheme"))
             assessment.save()
             if submit:
                 review.submit(assessment, user)

@@ -55,6 +55,7 @@ SECTIONS = (
             "registry.servicerecord",
             "registry.commissionerassessment",
             "registry.assessmentscheme",
+            "registry.assessmentschemepart",
             "registry.workstationmember",
         ),
     ),

@@ -23,11 +23,11 @@ DETAILS = (
     ("所属旗县区", "{{district}}", "考核年度", "{{year}}"),
 )
 PARTS_HEADER = ("考核内容", "考核指标", "完成情况", "满分目标", "权重", "得分")
-PARTS_ROW = ("{{part_name}}", "{{part_measure}}", "{{part_value}}", "{{part_target}}", "{{part_weight}}", "{{part_points}}")
+PARTS_ROW = tuple(f"{{{{part_{name}}}}}" for name in ("name", "measure", "value", "target", "weight", "points"))
 RESULT = (
     ("总分", "{{score}}"),
-    ("建议等次", "{{proposed_grade}}"),
-    ("考核等次", "{{grade}}"),
+    ("建议等级", "{{proposed_grade}}"),
+    ("考核等级", "{{grade}}"),
     ("改定理由", "{{override_reason}}"),
     ("审核状态", "{{review_status}}"),
     ("确认人", "{{confirmed_by}}"),
@@ -42,7 +42,7 @@ def fill_row(row, texts, bold=False):
         run.bold = bold
 
 
-def build() -> None:
+def build(output: Path = OUTPUT) -> None:
     document = Document()
     style = document.styles["Normal"]
     style.font.name = FONT
@@ -54,21 +54,21 @@ def build() -> None:
     run.bold = True
     run.font.size = Pt(16)
     details = document.add_table(rows=0, cols=4, style="Table Grid")
-    for texts in DETAILS:
-        fill_row(details.add_row(), texts)
+    for details_row in DETAILS:
+        fill_row(details.add_row(), details_row)
     document.add_paragraph()
     parts = document.add_table(rows=0, cols=len(PARTS_HEADER), style="Table Grid")
     fill_row(parts.add_row(), PARTS_HEADER, bold=True)
     fill_row(parts.add_row(), PARTS_ROW)
     document.add_paragraph()
     result = document.add_table(rows=0, cols=2, style="Table Grid")
-    for texts in RESULT:
-        fill_row(result.add_row(), texts)
+    for result_row in RESULT:
+        fill_row(result.add_row(), result_row)
     note = document.add_paragraph()
     note.add_run("得分按当年考核方案，依据已审核通过的服务记录计算。生成时间：")
     note.add_run("{{generated_at}}")
-    OUTPUT.parent.mkdir(parents=True, exist_ok=True)
-    document.save(OUTPUT)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    document.save(str(output))
 
 
 if __name__ == "__main__":

@@ -4,13 +4,13 @@ page, the confirmation page of an assessment, and the downloads (a .docx form pe
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, cast
 
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -67,7 +67,7 @@ class DistrictYearForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["district"].choices = [
+        cast(forms.ChoiceField, self.fields["district"]).choices = [
             (assessment.district_key(d), str(d)) for d in assessment.user_district_choices(user)
         ]
 
@@ -156,8 +156,8 @@ class AssessmentPagesMixin(AdminBase):
     def confirm_view(self, request, object_id):
         """A reviewer confirms the proposed grade or overrides it with a reason; this approves the assessment."""
         obj = self.get_object(request, unquote(object_id))
-        if obj is None:
-            raise Http404
+        if obj is None:  # out of scope or gone: the change page's answer
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
         initial = {"grade": obj.grade, "reason": obj.override_reason}
         form = ConfirmForm(request.POST or None, initial=initial)
         if request.method == "POST" and form.is_valid():
@@ -190,8 +190,8 @@ class AssessmentPagesMixin(AdminBase):
         if not self.has_export_permission(request):
             raise PermissionDenied
         obj = self.get_object(request, unquote(object_id))
-        if obj is None:
-            raise Http404
+        if obj is None:  # out of scope or gone: the change page's answer
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
         file_name = f"{_('annual assessment')}-{obj.year}-{assessment_name(obj)}.docx"
         audit.record(AuditEvent.Kind.EXPORT, request, request.user, model=self.model, rows=1, file_name=file_name)
         return attachment(assessment_form(obj, commissioner_district(obj)), file_name, DOCX)
@@ -225,4 +225,3 @@ def commissioner_district(obj: CommissionerAssessment) -> str:
     if organization is None:
         return ""
     return str(organization.division or organization.zone or "")
-

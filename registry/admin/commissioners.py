@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from registry.models import (
     AssessmentScheme,
+    AssessmentSchemePart,
     Commissioner,
     CommissionerAssessment,
     CommissionerTeam,
@@ -189,6 +190,15 @@ class AssessmentSchemeAdmin(RegistryAdmin):
         (_("Grade thresholds"), {"fields": (("excellent_min", "good_min", "pass_min"),)}),
         (None, {"fields": ("notes",)}),
     )
+
+
+@admin.register(AssessmentSchemePart)
+class AssessmentSchemePartAdmin(RegistryAdmin):
+    list_display = ("scheme", "name", "measure", "target", "weight")
+    list_filter = ("scheme", "measure")
+    search_fields = ("name",)
+    list_select_related = ("scheme",)
+    fields = ("scheme", "name", "measure", "target", "weight")
 
 
 @admin.register(ServiceRecord)

@@ -9,6 +9,7 @@ marks, with a weight; the weights add up to 100. Grade thresholds turn the score
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -19,7 +20,12 @@ from django.utils.translation import gettext_lazy as _
 from .base import RegistryModel
 
 FULL_MARKS = Decimal(100)
-SCORE = {"max_digits": 5, "decimal_places": 1, "validators": [MinValueValidator(0), MaxValueValidator(FULL_MARKS)]}
+# The options of every score field: 0.0 to 100.0.
+SCORE: dict[str, Any] = {
+    "max_digits": 5,
+    "decimal_places": 1,
+    "validators": [MinValueValidator(0), MaxValueValidator(FULL_MARKS)],
+}
 
 
 class Measure(models.TextChoices):
@@ -64,9 +70,7 @@ class AssessmentScheme(RegistryModel):
                 condition=models.Q(excellent_min__gte=models.F("good_min"))
                 & models.Q(good_min__gte=models.F("pass_min")),
                 name="registry_assessment_scheme_thresholds",
-                violation_error_message=_(
-                    "The minimum scores must not rise from excellent to good to pass."
-                ),
+                violation_error_message=_("The minimum scores must not rise from excellent to good to pass."),
             )
         ]
 
@@ -94,9 +98,7 @@ class AssessmentSchemePart(RegistryModel):
     target = models.DecimalField(
         _("target for full marks"), max_digits=9, decimal_places=1, validators=[MinValueValidator(Decimal("0.1"))]
     )
-    weight = models.PositiveSmallIntegerField(
-        _("weight"), validators=[MinValueValidator(1), MaxValueValidator(100)]
-    )
+    weight = models.PositiveSmallIntegerField(_("weight"), validators=[MinValueValidator(1), MaxValueValidator(100)])
 
     class Meta:
         verbose_name = _("assessment scheme part")
