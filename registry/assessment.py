@@ -112,7 +112,7 @@ def commissioners_in(user: User, district: District, year: int) -> models.QueryS
     check_district(user, district)
     serving = Q(term_start__isnull=True) | Q(term_start__lte=datetime.date(year, 12, 31))
     serving &= Q(term_end__isnull=True) | Q(term_end__gte=datetime.date(year, 1, 1))
-    queryset = review.counted(Commissioner.objects.filter(serving))
+    queryset = review.counted(Commissioner.objects.filter(serving), include_submitted=False)
     return access.scope_queryset(user, access.records_in(queryset, only(district)))
 
 
@@ -132,7 +132,9 @@ class Figures:
 def year_figures(commissioners: models.QuerySet[Commissioner], year: int) -> dict[int, Figures]:
     """Figures per commissioner id for `year`, summed in one grouped query over the approved service
     records started that year. A record spans (end − start + 1) service days, one without an end one day."""
-    records = review.counted(ServiceRecord.objects.filter(commissioner__in=commissioners, started_on__year=year))
+    records = review.counted(
+        ServiceRecord.objects.filter(commissioner__in=commissioners, started_on__year=year), include_submitted=False
+    )
     span = ExpressionWrapper(Coalesce("ended_on", "started_on") - F("started_on"), output_field=DurationField())
     rows = (
         records.order_by()

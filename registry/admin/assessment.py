@@ -22,7 +22,7 @@ from registry import assessment, audit, review
 from registry.assessment_files import DOCX, XLSX, assessment_form, district_list
 from registry.importing.admin import attachment
 from registry.models import AuditEvent, CommissionerAssessment, ReviewStatus
-from registry.models.assessments import AssessmentSchemePart, weights_error
+from registry.models.assessments import AssessmentScheme, AssessmentSchemePart, weights_error
 
 from .common import DomainInline
 
@@ -57,8 +57,9 @@ class SchemePartInline(DomainInline):
 
 
 def year_choices() -> list[tuple[int, int]]:
-    this_year = timezone.localdate().year
-    return [(year, year) for year in range(this_year, this_year - 6, -1)]
+    """The years with a scheme, and this year (whose scheme may still be missing), newest first."""
+    years = {timezone.localdate().year, *AssessmentScheme.objects.values_list("year", flat=True)}
+    return [(year, year) for year in sorted(years, reverse=True)]
 
 
 class DistrictYearForm(forms.Form):

@@ -183,7 +183,8 @@ class CommissionerAssessmentAdmin(AssessmentPagesMixin, RegistryAdmin):
 @admin.register(AssessmentScheme)
 class AssessmentSchemeAdmin(RegistryAdmin):
     list_display = ("year", "excellent_min", "good_min", "pass_min")
-    search_fields = ("year",)
+    list_filter = ("year",)
+    search_fields = ("parts__name", "notes")
     inlines = (SchemePartInline,)
     fieldsets = (
         (None, {"fields": ("year",)}),

@@ -176,7 +176,14 @@ class GenerationTest(AssessmentTestData):
 
     def test_the_other_district_generates_its_own(self):
         self.generate("other_clerk", code=YUQUAN)
-        self.assertEqual(self.assessment_of(self.yuquan).score, Decimal("80.0"))  # 60 + 20 + no evaluation
+        yuquan = self.assessment_of(self.yuquan)
+        self.assertEqual(yuquan.score, Decimal("80.0"))  # 60 + 20 + no evaluation
+        self.assertEqual(yuquan.proposed_grade, Grade.GOOD)  # a threshold reached exactly
+
+    def test_thresholds_must_fall_from_excellent_to_pass(self):
+        rising = AssessmentScheme(year=2030, excellent_min=70, good_min=80, pass_min=60)
+        with self.assertRaisesMessage(ValidationError, "递减"):
+            rising.full_clean()
 
 
 class ConfirmationTest(AssessmentTestData):
