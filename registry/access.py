@@ -138,6 +138,8 @@ SHARED_MODELS = frozenset(
         "citation",
         "policy",
         "indicator",
+        "assessmentscheme",
+        "assessmentschemepart",
     }
 )
 

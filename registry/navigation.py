@@ -56,6 +56,8 @@ SECTIONS = (
             "registry.commissionerteam",
             "registry.servicerecord",
             "registry.commissionerassessment",
+            "registry.assessmentscheme",
+            "registry.assessmentschemepart",
             "registry.workstationmember",
         ),
     ),

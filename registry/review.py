@@ -148,9 +148,10 @@ def submit(obj: Any, user: User, opinion: str = "") -> ReviewTransition:
     return move(obj, user, Action.SUBMIT, opinion)
 
 
-def approve(obj: Any, user: User, opinion: str = "") -> ReviewTransition:
-    """Submitted → approved, by a reviewer of the district who neither submitted nor last changed it."""
-    return move(obj, user, Action.APPROVE, opinion)
+def approve(obj: Any, user: User, opinion: str = "", changes: dict[str, Any] | None = None) -> ReviewTransition:
+    """Submitted → approved, by a reviewer of the district who neither submitted nor last changed it.
+    `changes` are field values the approval itself sets (an assessment's confirmed grade)."""
+    return move(obj, user, Action.APPROVE, opinion, changes)
 
 
 def send_back(obj: Any, user: User, opinion: str) -> ReviewTransition:
@@ -163,17 +164,26 @@ def reopen(obj: Any, user: User, reason: str) -> ReviewTransition:
     return move(obj, user, Action.REOPEN, reason)
 
 
-def move(obj: Any, user: User, action: str, opinion: str = "") -> ReviewTransition:
+def move(
+    obj: Any, user: User, action: str, opinion: str = "", changes: dict[str, Any] | None = None
+) -> ReviewTransition:
     """Apply one transition to `obj` (updated in place) and log it; raises PermissionDenied or
-    ValidationError with the reason. The row is locked, so a concurrent move waits and re-checks."""
+    ValidationError with the reason. The row is locked, so a concurrent move waits and re-checks.
+    `changes` (field: value) are stored with the new state, in the same history row, once the
+    checks have passed."""
     opinion = (opinion or "").strip()
+    changes = changes or {}
     with transaction.atomic():
         record = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
         check(record, user, action, opinion)
-        step = _apply(record, user, TRANSITIONS[action], opinion)
+        for name, value in changes.items():
+            setattr(record, name, value)
+        step = _apply(record, user, TRANSITIONS[action], opinion, tuple(changes))
         transaction.on_commit(bump_generation)
     obj.review_status = record.review_status
     obj.updated_at = record.updated_at
+    for name in changes:
+        setattr(obj, name, getattr(record, name))
     return step
 
 
@@ -243,22 +253,24 @@ def allowed_actions(obj: Any, user: User) -> list[str]:
     return [action for action in TRANSITIONS if refusal(obj, user, action) is None]
 
 
-def _apply(record: Any, user: User, transition: Transition, opinion: str) -> ReviewTransition:
+def _apply(
+    record: Any, user: User, transition: Transition, opinion: str, changed: tuple[str, ...] = ()
+) -> ReviewTransition:
     """Store the new state (with a history row) and log the step in the review log and the audit log."""
     old = record.review_status
     record.review_status = transition.target
     record._review_transition = True
     record._change_reason = _change_reason(transition.action, opinion)
-    if _stored_user(user) is not None:
+    if stored_user(user) is not None:
         record._history_user = user
-    record.save(update_fields=["review_status", "updated_at"])
+    record.save(update_fields=["review_status", "updated_at", *changed])
     step = ReviewTransition.objects.create(
         content_type=ContentType.objects.get_for_model(type(record)),
         object_id=record.pk,
         action=transition.action,
         from_status=old,
         to_status=transition.target,
-        user=_stored_user(user),
+        user=stored_user(user),
         username=getattr(user, "username", "") or "",
         opinion=opinion,
     )
@@ -285,7 +297,7 @@ def _actor_id(user: User) -> Any:
     return getattr(user, "pk", None)
 
 
-def _stored_user(user: User) -> Any:
+def stored_user(user: User) -> Any:
     """The user as a foreign key value: None for the command-line operator."""
     return user if _actor_id(user) is not None else None
 

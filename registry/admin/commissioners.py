@@ -4,6 +4,8 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
 from registry.models import (
+    AssessmentScheme,
+    AssessmentSchemePart,
     Commissioner,
     CommissionerAssessment,
     CommissionerTeam,
@@ -12,6 +14,7 @@ from registry.models import (
     WorkstationMember,
 )
 
+from .assessment import AssessmentPagesMixin, SchemePartInline
 from .base import RegistryAdmin
 from .common import SOURCES_FIELDSET, DomainInline, count_column, count_of, warn_about_academicians
 
@@ -147,13 +150,56 @@ class CommissionerAdmin(RegistryAdmin):
 
 
 @admin.register(CommissionerAssessment)
-class CommissionerAssessmentAdmin(RegistryAdmin):
-    list_display = ("commissioner", "year", "grade", "comment")
-    list_filter = ("year", "grade", "commissioner__kind")
+class CommissionerAssessmentAdmin(AssessmentPagesMixin, RegistryAdmin):
+    list_display = ("commissioner", "year", "score", "proposed_grade", "grade", "comment", "confirmation")
+    list_filter = ("year", "grade", "proposed_grade", "commissioner__kind")
     search_fields = ("commissioner__talent__name", "commissioner__organization__name", "comment")
     list_select_related = ("commissioner__talent", "commissioner__organization")
     autocomplete_fields = ("commissioner",)
-    fields = ("commissioner", "year", "grade", "comment")
+    readonly_fields = (
+        "scheme",
+        "score",
+        "proposed_grade",
+        "score_breakdown",
+        "generated_by",
+        "generated_at",
+        "confirmed_by",
+        "confirmed_at",
+    )
+    fieldsets = (
+        (None, {"fields": ("commissioner", "year", "grade", "override_reason", "comment")}),
+        (
+            _("Generated from the scheme"),
+            {"fields": ("scheme", "score", "proposed_grade", "score_breakdown", ("generated_by", "generated_at"))},
+        ),
+        (_("Confirmation"), {"fields": (("confirmed_by", "confirmed_at"),)}),
+    )
+
+    @admin.display(description=_("score breakdown"))
+    def score_breakdown(self, obj):
+        return "; ".join(f"{part['name']} {part['points']}/{part['weight']}" for part in obj.breakdown or [])
+
+
+@admin.register(AssessmentScheme)
+class AssessmentSchemeAdmin(RegistryAdmin):
+    list_display = ("year", "excellent_min", "good_min", "pass_min")
+    list_filter = ("year",)
+    search_fields = ("parts__name", "notes")
+    inlines = (SchemePartInline,)
+    fieldsets = (
+        (None, {"fields": ("year",)}),
+        (_("Grade thresholds"), {"fields": (("excellent_min", "good_min", "pass_min"),)}),
+        (None, {"fields": ("notes",)}),
+    )
+
+
+@admin.register(AssessmentSchemePart)
+class AssessmentSchemePartAdmin(RegistryAdmin):
+    list_display = ("scheme", "name", "measure", "target", "weight")
+    list_filter = ("scheme", "measure")
+    search_fields = ("name",)
+    list_select_related = ("scheme",)
+    fields = ("scheme", "name", "measure", "target", "weight")
 
 
 @admin.register(ServiceRecord)
@@ -169,7 +215,7 @@ class ServiceRecordAdmin(RegistryAdmin):
         "people_trained",
         "enterprises_served",
     )
-    list_filter = ("kind", "commissioner__kind", "workstation__kind")
+    list_filter = ("kind", "evaluation", "commissioner__kind", "workstation__kind")
     search_fields = ("title", "place", "outcomes", "commissioner__talent__name", "workstation__name", "team__name")
     date_hierarchy = "started_on"
     list_select_related = (*COMMISSIONER_JOINS, "workstation", "team")
@@ -195,5 +241,6 @@ class ServiceRecordAdmin(RegistryAdmin):
                 ),
             },
         ),
+        (_("Evaluation by the served party"), {"fields": ("evaluation", "evaluation_note")}),
         SOURCES_FIELDSET,
     )

@@ -6,6 +6,7 @@ from registry.api.keys import ApiKey  # noqa: E402
 from registry.importing.models import PendingImport  # noqa: E402
 
 from .access import StaffScope
+from .assessments import AssessmentScheme, AssessmentSchemePart, Measure
 from .audit import AuditEvent
 from .base import NaturalKeyManager, RegistryModel
 from .choices import Level
@@ -38,6 +39,9 @@ from .transfer import Policy, Subsidy, TechContract, TechnologyBroker, TrainingB
 
 __all__ = [
     "ApiKey",
+    "AssessmentScheme",
+    "AssessmentSchemePart",
+    "Measure",
     "Attachment",
     "EvidenceKind",
     "EvidenceRequirement",
