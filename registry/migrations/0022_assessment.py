@@ -11,7 +11,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("registry", "0019_report_snapshot"),
+        ("registry", "0021_evidence"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
