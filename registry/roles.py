@@ -47,7 +47,11 @@ ADMINISTRATOR = Role(
     name="系统管理员",
     purpose=_("Everything, including users, groups, district scopes, API keys, personal data and the audit log."),
     record_actions=("view", "add", "change", "delete", "import", "export"),
-    extra=("registry.view_personal_data", "registry.view_auditevent"),
+    extra=(
+        "registry.view_personal_data",
+        "registry.view_auditevent",
+        *(f"registry.{action}_reminderrule" for action in ("view", "add", "change", "delete")),
+    ),
     manage_accounts=True,
     reviews=True,
 )

@@ -26,9 +26,10 @@ from .lookups import (
     QualificationKind,
     TalentTier,
 )
-from .organizations import Organization, OrganizationAlias, Qualification
+from .organizations import AnnualReport, Organization, OrganizationAlias, Qualification
 from .platforms import Platform, PlatformExpert, PlatformMember
 from .projects import Project, ProjectPartner, ProjectTarget
+from .reminders import ReminderKind, ReminderRule, SentReminder
 from .reports import ReportSnapshot
 from .review import Reviewed, ReviewStatus, ReviewTransition
 from .sources import Citation, Source
@@ -36,6 +37,7 @@ from .talents import Talent
 from .transfer import Policy, Subsidy, TechContract, TechnologyBroker, TrainingBase, TransferAgency
 
 __all__ = [
+    "AnnualReport",
     "ApiKey",
     "AuditEvent",
     "Citation",
@@ -62,10 +64,13 @@ __all__ = [
     "Qualification",
     "QualificationKind",
     "RegistryModel",
+    "ReminderKind",
+    "ReminderRule",
     "ReportSnapshot",
     "ReviewStatus",
     "ReviewTransition",
     "Reviewed",
+    "SentReminder",
     "ServiceRecord",
     "StaffScope",
     "Source",
