@@ -187,6 +187,22 @@ WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 # The admin lives under a configurable path (ADMIN_URL=manage/ moves it away from /admin/).
 ADMIN_URL = env("ADMIN_URL", "admin/").strip("/") + "/"
 
+# Mail (send_reminders): the console backend prints mails in development; set the SMTP backend and
+# its host in production (or the file backend and EMAIL_FILE_PATH to keep mails as files).
+EMAIL_BACKEND = env(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend" if DEBUG else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = env("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "registry@localhost")
+EMAIL_FILE_PATH = env("EMAIL_FILE_PATH", str(BASE_DIR / "mail"))
+# The site's address in the reminders' mails (links to the records), e.g. https://registry.example.org.
+REMINDER_SITE_URL = env("REMINDER_SITE_URL")
+
 # Sessions end after 8 hours of work or when the browser closes.
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 8 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -96,6 +96,7 @@ DISTRICT_PATHS: dict[str, tuple[str, ...]] = {
     "organization": _organization(""),
     "organizationalias": _organization("organization__"),
     "qualification": _organization("organization__"),
+    "annualreport": _organization("qualification__organization__"),
     "talent": _organization("employer__"),
     "workstation": _organization("host__"),
     "workstationmember": _organization("workstation__host__"),

@@ -88,7 +88,7 @@ SECTIONS = (
     Section(
         "statistics",
         _("Policies and statistics"),
-        ("registry.policy", "registry.indicator", "reports", "registry.source", "registry.citation"),
+        ("registry.policy", "registry.indicator", "reports", "reminders", "registry.source", "registry.citation"),
     ),
     Section(
         "reference",
@@ -96,6 +96,7 @@ SECTIONS = (
         (
             "registry.organization",
             "registry.qualification",
+            "registry.annualreport",
             "registry.organizationalias",
             "registry.qualificationkind",
             "registry.division",
@@ -111,6 +112,7 @@ SECTIONS = (
         (
             "auth.user",
             "auth.group",
+            "registry.reminderrule",
             "registry.auditevent",
             "registry.apikey",
             "axes.accessattempt",
@@ -152,6 +154,21 @@ def reports_entry(request: HttpRequest) -> dict[str, Any] | None:
     }
 
 
+def reminders_entry(request: HttpRequest) -> dict[str, Any] | None:
+    """The page of due-date reminders as an entry of the app list, for users who may see a reminder."""
+    from registry.reminders import visible_sources
+
+    if not visible_sources(request.user):
+        return None
+    return {
+        "name": _("Due-date reminders"),
+        "object_name": "reminders",
+        "admin_url": reverse("admin:registry_reminders"),
+        "add_url": None,
+        "view_only": True,
+    }
+
+
 def grouped(request: HttpRequest, app_list: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Django's app list (already filtered by the user's permissions) regrouped into sections, in the
     shape of an app list (name, app_label, app_url, models) so the admin's templates can show it."""
@@ -161,6 +178,9 @@ def grouped(request: HttpRequest, app_list: list[dict[str, Any]]) -> list[dict[s
     report = reports_entry(request)
     if report:
         entries["reports"] = report
+    reminders = reminders_entry(request)
+    if reminders:
+        entries["reminders"] = reminders
     for label, entry in entries.items():
         entry["nav_id"] = label.replace(".", "-")  # the row's class and id in the templates
     result: list[dict[str, Any]] = []

@@ -55,6 +55,7 @@ ADMINISTRATOR = Role(
         "registry.view_auditevent",
         # Which evidence exists and which a kind of record needs before it is submitted.
         *(f"registry.{action}_{name}" for name in ("evidencekind", "evidencerequirement") for action in CRUD),
+        *(f"registry.{action}_reminderrule" for action in ("view", "add", "change", "delete")),
     ),
     manage_accounts=True,
     reviews=True,

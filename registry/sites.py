@@ -1,5 +1,6 @@
 """The admin site of the registry: sections by business line on the index and in a cached sidebar,
-the dashboard below the sections, and the reports."""
+the dashboard below the sections, the reminders sent to the user above them, the reports and the
+page of due-date reminders."""
 
 from functools import partial
 
@@ -9,7 +10,8 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils.functional import SimpleLazyObject
 
-from registry import navigation
+from registry import navigation, validity
+from registry.reminder_sending import notices
 from registry.reports.dashboard import cached_dashboard
 from registry.reports.views import counting_basis, includes_submitted, report_download, reports_page
 from registry.review import queue_counts, returned_counts
@@ -50,11 +52,16 @@ class RegistryAdminSite(admin.AdminSite):
         app_list = super().get_app_list(request, app_label)
         return app_list if app_label else navigation.grouped(request, app_list)
 
-    # The index adds the dashboard figures below the sections.
+    # The index adds the user's standing reminders above the sections and the dashboard figures below.
     def index(self, request, extra_context=None):
         include_submitted = includes_submitted(request)
         dashboard = cached_dashboard(request.user, "refresh" in request.GET, include_submitted)
-        context = {"dashboard": dashboard, "basis": counting_basis(include_submitted), **(extra_context or {})}
+        context = {
+            "dashboard": dashboard,
+            "basis": counting_basis(include_submitted),
+            "reminder_notices": notices(request.user, validity.today()),
+            **(extra_context or {}),
+        }
         return super().index(request, context)
 
     def section_view(self, request, key):
@@ -69,6 +76,7 @@ class RegistryAdminSite(admin.AdminSite):
     def get_urls(self):
         # registry.admin registers its screens on this site while it is imported: import it late.
         from registry.admin.evidence import download_view, verdict_view
+        from registry.admin.reminders import reminders_download, reminders_page
         from registry.admin.review import queue_view
 
         pages = [
@@ -78,6 +86,12 @@ class RegistryAdminSite(admin.AdminSite):
                 "reports/<slug:slug>.xlsx",
                 self.admin_view(partial(report_download, self)),
                 name="registry_report_xlsx",
+            ),
+            path("reminders/", self.admin_view(partial(reminders_page, self)), name="registry_reminders"),
+            path(
+                "reminders.xlsx",
+                self.admin_view(partial(reminders_download, self)),
+                name="registry_reminders_xlsx",
             ),
             path("section/<slug:key>/", self.admin_view(self.section_view), name="registry_section"),
             path("evidence/<int:pk>/", self.admin_view(download_view), name="registry_evidence_download"),

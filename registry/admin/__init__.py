@@ -10,6 +10,7 @@ from . import (  # noqa: F401 - imported to register the model admins
     organizations,
     platforms,
     projects,
+    reminders,
     sources,
     talents,
     transfer,

@@ -61,8 +61,8 @@ class TalentTierAdmin(LookupAdmin):
 
 @admin.register(QualificationKind)
 class QualificationKindAdmin(LookupAdmin):
-    list_display = ("name", "validity_years", "valid_for_calendar_year", "sort_order", "is_active")
-    fieldsets = ((None, {"fields": ("validity_years", "valid_for_calendar_year", *ENTRY_FIELDS)}),)
+    list_display = ("name", "validity_years", "valid_for_calendar_year", "annual_report", "sort_order", "is_active")
+    fieldsets = ((None, {"fields": ("validity_years", "valid_for_calendar_year", "annual_report", *ENTRY_FIELDS)}),)
 
 
 @admin.register(ContractType)

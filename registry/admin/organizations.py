@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from registry import validity
 from registry.duplicates import organization_duplicates
-from registry.models import Organization, OrganizationAlias, Qualification
+from registry.models import AnnualReport, Organization, OrganizationAlias, Qualification
 
 from .base import RegistryAdmin
 from .common import SOURCES_FIELDSET, DomainInline, count_column, count_of
@@ -106,3 +106,13 @@ class QualificationAdmin(ValidityMixin, RegistryAdmin):
         (_("Revocation"), {"fields": ("revoked_on", "revocation_reason"), "description": REVOCATION_HELP}),
         SOURCES_FIELDSET,
     )
+
+
+@admin.register(AnnualReport)
+class AnnualReportAdmin(RegistryAdmin):
+    list_display = ("qualification", "year", "filed_on", "note")
+    list_filter = ("year", "qualification__kind", "qualification__organization__division")
+    search_fields = ("qualification__organization__name", "qualification__number", "note")
+    list_select_related = ("qualification__organization", "qualification__kind")
+    autocomplete_fields = ("qualification",)
+    fields = ("qualification", "year", "filed_on", "note")

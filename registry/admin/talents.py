@@ -78,7 +78,12 @@ class TalentAdmin(MergeMixin, RegistryAdmin):
         (
             _("Talent status"),
             {
-                "fields": ("tier", ("academy", "is_retired"), ("introduction_mode", "introduced_on"), "honours"),
+                "fields": (
+                    "tier",
+                    ("academy", "is_retired"),
+                    ("introduction_mode", "introduced_on", "agreement_ends_on"),
+                    "honours",
+                ),
             },
         ),
         (_("Contact"), {"fields": ("phone", "email")}),

@@ -28,9 +28,10 @@ from .lookups import (
     QualificationKind,
     TalentTier,
 )
-from .organizations import Organization, OrganizationAlias, Qualification
+from .organizations import AnnualReport, Organization, OrganizationAlias, Qualification
 from .platforms import Platform, PlatformExpert, PlatformMember
 from .projects import Project, ProjectPartner, ProjectTarget
+from .reminders import ReminderKind, ReminderRule, SentReminder
 from .reports import ReportSnapshot
 from .review import Reviewed, ReviewStatus, ReviewTransition
 from .sources import Citation, Source
@@ -38,6 +39,7 @@ from .talents import Talent
 from .transfer import Policy, Subsidy, TechContract, TechnologyBroker, TrainingBase, TransferAgency
 
 __all__ = [
+    "AnnualReport",
     "ApiKey",
     "AssessmentScheme",
     "AssessmentSchemePart",
@@ -70,10 +72,13 @@ __all__ = [
     "Qualification",
     "QualificationKind",
     "RegistryModel",
+    "ReminderKind",
+    "ReminderRule",
     "ReportSnapshot",
     "ReviewStatus",
     "ReviewTransition",
     "Reviewed",
+    "SentReminder",
     "ServiceRecord",
     "StaffScope",
     "Source",

@@ -112,6 +112,13 @@ class QualificationKind(Lookup):
         default=False,
         help_text=_("“Valid until” becomes 31 December of the issue year, e.g. for tech-based SMEs."),
     )
+    annual_report = models.BooleanField(
+        _("yearly development report"),
+        default=False,
+        help_text=_(
+            "Holders file a development report on each year by 31 May of the next, e.g. high-tech enterprises."
+        ),
+    )
 
     class Meta(Lookup.Meta):
         verbose_name = _("qualification kind")

@@ -154,3 +154,42 @@ def add_years(day: datetime.date, years: int) -> datetime.date:
         return day.replace(year=day.year + years)
     except ValueError:
         return day.replace(year=day.year + years, day=28)
+
+
+class AnnualReport(RegistryModel):
+    """A qualification holder's development report on one year (高企年度发展情况报表), due by 31 May
+    of the next year; `filed_on` empty means not filed yet."""
+
+    NATURAL_KEY = ("qualification__organization__name", "qualification__kind__name", "qualification__number", "year")
+    DUE_MONTH, DUE_DAY = 5, 31
+
+    qualification = models.ForeignKey(
+        Qualification, models.CASCADE, verbose_name=_("qualification"), related_name="annual_reports"
+    )
+    year = models.PositiveSmallIntegerField(_("year reported on"))
+    filed_on = models.DateField(_("filed on"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("yearly development report")
+        verbose_name_plural = _("yearly development reports")
+        ordering = ["-year", "qualification"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["qualification", "year"],
+                name="registry_annual_report_unique_year",
+                violation_error_message=_("This qualification already has a report on this year."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.qualification} · {self.year}"
+
+    @property
+    def due_on(self) -> datetime.date:
+        return report_due_on(self.year)
+
+
+def report_due_on(year: int) -> datetime.date:
+    """The day the development report on `year` is due: 31 May of the next year."""
+    return datetime.date(year + 1, AnnualReport.DUE_MONTH, AnnualReport.DUE_DAY)

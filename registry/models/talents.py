@@ -5,12 +5,19 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from registry.pinyin import Pinyin, PinyinCharField, SortKeyField
-from registry.validators import birth_date_from_id_number, id_number_form, validate_id_number, validate_phone
+from registry.validators import DateOrder, birth_date_from_id_number, id_number_form, validate_id_number, validate_phone
 
 from .base import CitedModel
 from .lookups import TalentTier
 from .organizations import Organization
 from .review import Reviewed
+
+AGREEMENT_DATES = DateOrder(
+    "introduced_on",
+    "agreement_ends_on",
+    "registry_talent_agreement_dates",
+    _("The agreement must not end before the talent was introduced."),
+)
 
 
 class Talent(Reviewed, CitedModel):
@@ -87,6 +94,12 @@ class Talent(Reviewed, CitedModel):
         _("introduction mode"), max_length=20, choices=IntroductionMode.choices, blank=True
     )
     introduced_on = models.DateField(_("introduced on"), null=True, blank=True)
+    agreement_ends_on = models.DateField(
+        _("agreement ends on"),
+        null=True,
+        blank=True,
+        help_text=_("End of a flexible-introduction agreement; the reminders page warns before it."),
+    )
     previous_affiliation = models.CharField(_("previous affiliation"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[validate_phone])
     email = models.EmailField(_("e-mail"), blank=True)
@@ -97,6 +110,7 @@ class Talent(Reviewed, CitedModel):
         verbose_name_plural = _("talents")
         ordering = [Pinyin("name").asc(), "id"]
         permissions = [("view_personal_data", _("Can view personal data of talents"))]
+        constraints = [AGREEMENT_DATES.constraint()]
         indexes = [
             # Exact search by phone in the admin (for users allowed to see personal data).
             models.Index(fields=["phone"], name="registry_talent_phone"),
@@ -105,6 +119,7 @@ class Talent(Reviewed, CitedModel):
         ]
 
     def clean(self):
+        AGREEMENT_DATES.check(self)
         resident = self.id_type in self.RESIDENT_ID_TYPES
         if self.id_number is not None:
             # One spelling per person (the import matches on it): 1501...123x, spaced or 15-digit numbers.

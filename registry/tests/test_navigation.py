@@ -52,12 +52,13 @@ class IndexSectionTests(TestCase):
         self.assertEqual(model_names(sections[0]), ["人才", "人才类别"])
         self.assertEqual(model_names(sections[1])[:3], ["科技特派员", "工作站", "科技特派团"])
         self.assertIn("统计报表", model_names(sections[4]))
+        self.assertIn("到期提醒", model_names(sections[4]))
 
     def test_every_registered_model_is_listed_once(self):
         sections = self.index(self.chief).context["app_list"]
         listed = [model["admin_url"] for section in sections for model in section["models"]]
         self.assertEqual(len(listed), len(set(listed)))
-        self.assertEqual(len(listed), len(admin.site._registry) + 1)  # + the reports page
+        self.assertEqual(len(listed), len(admin.site._registry) + 2)  # + the reports and reminders pages
 
     def test_the_sections_come_before_the_dashboard_and_axes_is_no_heading(self):
         html = self.index(self.chief).content.decode()

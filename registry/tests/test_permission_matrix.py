@@ -7,7 +7,7 @@ from django.test import RequestFactory, TestCase, override_settings
 from django.urls import reverse
 
 from registry import roles
-from registry.models import ApiKey, AuditEvent, EvidenceKind, EvidenceRequirement, RegistryModel
+from registry.models import ApiKey, AuditEvent, EvidenceKind, EvidenceRequirement, RegistryModel, ReminderRule
 from registry.tests import urls_matrix
 from registry.tests.access_support import RecordBuilder, make_user
 
@@ -73,7 +73,8 @@ class PermissionMatrixTests(TestCase):
         registered = set(self.registry_admins())
         self.assertTrue(set(roles.record_models()) <= registered)
         self.assertEqual(
-            registered - set(roles.record_models()), {AuditEvent, ApiKey, EvidenceKind, EvidenceRequirement}
+            registered - set(roles.record_models()),
+            {AuditEvent, ApiKey, EvidenceKind, EvidenceRequirement, ReminderRule},
         )
 
     def test_only_administrators_keep_the_evidence_lookups(self):
@@ -197,6 +198,15 @@ class PermissionMatrixTests(TestCase):
             for page, status in expected.items():
                 with self.subTest(role=role, page=page):
                     self.assertEqual(self.client.get(page_url(ApiKey, page, key)).status_code, status)
+
+    def test_only_administrators_set_the_reminder_rules(self):
+        rule = ReminderRule.objects.first()
+        for role in RECORD_MATRIX:
+            self.client.force_login(self.users[role])
+            expected = OK if role == "administrator" else FORBIDDEN
+            for page in ("changelist", "add", "change", "delete"):
+                with self.subTest(role=role, page=page):
+                    self.assertEqual(self.client.get(page_url(ReminderRule, page, rule)).status_code, expected)
 
     def test_only_administrators_manage_users_and_groups(self):
         for role in RECORD_MATRIX:
