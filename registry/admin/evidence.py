@@ -14,6 +14,7 @@ from django.http import FileResponse, Http404, HttpResponseNotAllowed, HttpRespo
 from django.shortcuts import get_object_or_404
 from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -48,7 +49,11 @@ class AttachmentInline(GenericTabularInline):
     verbose_name = gettext_lazy("evidence file")
     verbose_name_plural = gettext_lazy("evidence (PDF, JPEG, PNG, OFD, DOCX, XLSX)")
 
-    @admin.display(description=gettext_lazy("file"))
+    # A stored file shows as its facts and download link, never as its internal storage name.
+    def get_fields(self, request, obj=None):
+        return self.fields if obj is not None and self._may_change(request, obj) else ["kind", "facts"]
+
+    @admin.display(description=gettext_lazy("uploaded file"))
     def facts(self, obj):
         if not obj.pk:
             return ""
@@ -59,7 +64,7 @@ class AttachmentInline(GenericTabularInline):
             obj.original_name,
             filesizeformat(obj.size),
             obj.uploaded_by or "—",
-            obj.uploaded_at.strftime("%Y-%m-%d %H:%M"),
+            timezone.localtime(obj.uploaded_at).strftime("%Y-%m-%d %H:%M"),
             f" · {obj.get_verdict_display()}" if obj.verdict else "",
         )
 
