@@ -199,6 +199,7 @@ class AssessmentSchemePartAdmin(RegistryAdmin):
     list_filter = ("scheme", "measure")
     search_fields = ("name",)
     list_select_related = ("scheme",)
+    autocomplete_fields = ("scheme",)
     fields = ("scheme", "name", "measure", "target", "weight")
 
 

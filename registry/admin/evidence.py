@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.contenttypes.admin import GenericTabularInline
+from django.contrib.contenttypes.forms import BaseGenericInlineFormSet
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponseNotAllowed, HttpResponseRedirect
@@ -40,9 +41,23 @@ class AttachmentForm(forms.ModelForm):
         return upload
 
 
+class AttachmentFormSet(BaseGenericInlineFormSet):
+    """A form sent without the evidence part (a script, a page saved before evidence existed) changes
+    no files, rather than failing on the missing management form."""
+
+    def __init__(self, data=None, files=None, instance=None, save_as_new=False, prefix=None, **kwargs: Any) -> None:
+        key = f"{prefix or self.get_default_prefix()}-TOTAL_FORMS"
+        if data is not None and key not in data:
+            data = data.copy()
+            data[key] = "0"
+            data[key.replace("TOTAL_FORMS", "INITIAL_FORMS")] = "0"
+        super().__init__(data, files, instance, save_as_new, prefix, **kwargs)
+
+
 class AttachmentInline(GenericTabularInline):
     model = Attachment
     form = AttachmentForm
+    formset = AttachmentFormSet  # type: ignore[assignment]  # a generic inline's formset, as Django expects
     extra = 0
     fields = ["kind", "file", "facts"]
     readonly_fields = ["facts"]

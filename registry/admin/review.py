@@ -194,10 +194,10 @@ class ReviewMixin(AdminBase):
             self.actions = (*(self.actions or ()), *self.review_actions)
             self.change_form_template = self.change_form_template or "registry/review/change_form.html"
 
-    # Every reviewed record carries its evidence files.
+    # Every stored reviewed record carries its evidence files (added once the record exists).
     def get_inlines(self, request, obj):
         inlines = super().get_inlines(request, obj)
-        return [*inlines, AttachmentInline] if self.reviewed else inlines
+        return [*inlines, AttachmentInline] if self.reviewed and obj is not None else inlines
 
     # A new evidence file gets its checksum and uploader, which its form cannot know.
     def save_formset(self, request, form, formset, change):
