@@ -11,6 +11,7 @@ import zlib
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.test import override_settings
 from playwright.sync_api import FilePayload
 
@@ -38,6 +39,7 @@ def png(width=48, height=32):
 class ReviewStoryTests(BrowserTestCase):
     def setUp(self):
         super().setUp()
+        cache.clear()  # cached dashboards and sidebars of earlier tests' users (ids are reused)
         self.page.set_viewport_size({"width": 1366, "height": 900})
         self.cast = review_cast()
         content_type = ContentType.objects.get_for_model(ServiceRecord)
