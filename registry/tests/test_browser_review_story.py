@@ -3,12 +3,14 @@ and 服务确认书 and submits it; the reviewer opens the evidence, judges it a
 opinion; the clerk sees the opinion, fixes and resubmits; the reviewer approves, and only then does
 the dashboard count it. The clerk can approve nothing and cannot open another district's files."""
 
+import importlib
 import io
 import shutil
 import struct
 import tempfile
 import zlib
 
+from django.apps import apps as django_apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
@@ -40,6 +42,8 @@ class ReviewStoryTests(BrowserTestCase):
     def setUp(self):
         super().setUp()
         cache.clear()  # cached dashboards and sidebars of earlier tests' users (ids are reused)
+        # A live-server test starts after a table flush: put back the kinds migration 0021 seeds.
+        importlib.import_module("registry.migrations.0021_evidence").add_kinds(django_apps, None)
         self.page.set_viewport_size({"width": 1366, "height": 900})
         self.cast = review_cast()
         content_type = ContentType.objects.get_for_model(ServiceRecord)
