@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from registry import access, audit
 from registry.models import AuditEvent, ReviewStatus
-from registry.models.evidence import Attachment, EvidenceKind, EvidenceRequirement
+from registry.models.evidence import Attachment, EvidenceKind
 
 User = Any
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -109,15 +109,18 @@ def attachments_of(obj: models.Model) -> models.QuerySet[Attachment]:
     return Attachment.objects.filter(content_type=content_type, object_id=obj.pk).select_related("kind", "uploaded_by")
 
 
+def required(model: type[models.Model]) -> models.QuerySet[EvidenceKind]:
+    """The kinds of evidence records of `model` need before they may be submitted."""
+    content_type = ContentType.objects.get_for_model(model)
+    return EvidenceKind.objects.filter(evidencerequirement__content_type=content_type)
+
+
 def missing_kinds(obj: models.Model) -> list[EvidenceKind]:
     """The kinds of evidence `obj`'s model requires that `obj` has no file of."""
-    content_type = ContentType.objects.get_for_model(type(obj))
-    required = EvidenceKind.objects.filter(
-        pk__in=EvidenceRequirement.objects.filter(content_type=content_type).values("kind")
-    )
+    kinds = required(type(obj))
     if obj.pk is None:
-        return list(required)
-    return list(required.exclude(pk__in=attachments_of(obj).values("kind")))
+        return list(kinds)
+    return list(kinds.exclude(pk__in=attachments_of(obj).values("kind")))
 
 
 def missing_message(obj: models.Model, kinds: list[EvidenceKind]) -> str:
@@ -128,8 +131,7 @@ def missing_message(obj: models.Model, kinds: list[EvidenceKind]) -> str:
 
 
 def required_kinds(model: type[models.Model]) -> list[EvidenceKind]:
-    content_type = ContentType.objects.get_for_model(model)
-    return list(EvidenceKind.objects.filter(evidencerequirement__content_type=content_type))
+    return list(required(model))
 
 
 def may_view(user: User, attachment: Attachment) -> bool:
