@@ -184,7 +184,7 @@ class CommissionerAssessmentAdmin(AssessmentPagesMixin, RegistryAdmin):
 class AssessmentSchemeAdmin(RegistryAdmin):
     list_display = ("year", "excellent_min", "good_min", "pass_min")
     list_filter = ("year",)
-    search_fields = ("parts__name", "notes")
+    search_fields = ("year__exact", "parts__name", "notes")  # a year is searched whole (2024)
     inlines = (SchemePartInline,)
     fieldsets = (
         (None, {"fields": ("year",)}),

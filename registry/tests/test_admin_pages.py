@@ -98,12 +98,15 @@ class AutocompleteTests(TestCase):
 
 
 def searchable_value(record) -> str:
-    """The value of the first search field of the record's admin that holds text on `record`."""
+    """The value of the first search field of the record's admin that holds text (or a whole number,
+    searched exactly) on `record`."""
     for path in admin.site._registry[type(record)].search_fields:
         try:
-            value = resolve_path(record, path)
+            value = resolve_path(record, path.removesuffix("__exact"))
         except AttributeError:  # a reverse relation such as aliases__name
             continue
+        if isinstance(value, int) and not isinstance(value, bool) and path.endswith("__exact"):
+            return str(value)
         if isinstance(value, str) and value:
             return value
     raise AssertionError(f"nothing to search {type(record).__name__} by")
