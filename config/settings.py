@@ -268,6 +268,10 @@ TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", "django_tasks.backends.imme
 # Report snapshots older than this are recounted in the background (an approval recounts at once).
 REPORTS_MAX_AGE_SECONDS = envint("REPORTS_MAX_AGE_SECONDS", 15 * 60)
 
+# Technology contracts whose technology transaction amount reaches this many 万元 are flagged for
+# expert review when they are registered (技术合同认定登记).
+CONTRACT_EXPERT_REVIEW_THRESHOLD = envint("CONTRACT_EXPERT_REVIEW_THRESHOLD", 500)
+
 # Spreadsheet import limits.
 IMPORT_MAX_UPLOAD_BYTES = envint("IMPORT_MAX_UPLOAD_MB", 20) * 1024 * 1024
 IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 200_000)

@@ -253,11 +253,19 @@ def in_scope(user: Viewer, instance: models.Model, values: dict[str, Any] | None
 
     Works on unsaved instances (an import row, a form being saved): `values` may give the
     first-level related values not yet on the instance (a form's many-to-many choices)."""
-    districts = user_districts(user)
     name = instance._meta.model_name or ""
-    if districts is None or name in SHARED_MODELS:
+    if name in SHARED_MODELS:
         return True
-    for path in DISTRICT_PATHS.get(name, ()):
+    return reaches(user, instance, DISTRICT_PATHS.get(name, ()), values)
+
+
+def reaches(user: Viewer, instance: models.Model, paths: Iterable[str], values: dict[str, Any] | None = None) -> bool:
+    """Whether one of `paths` leads from `instance` to one of the user's districts (always true for
+    unscoped users): in_scope with the model's paths, or a narrower rule (a contract's sellers)."""
+    districts = user_districts(user)
+    if districts is None:
+        return True
+    for path in paths:
         first, *rest = path.split("__")
         reached: list[models.Model]
         if values is not None and first in values:

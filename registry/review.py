@@ -324,16 +324,28 @@ def authors(obj: Any) -> set[int]:
 
 def last_editor_id(obj: Any) -> int | None:
     """Who made the newest history row that is not a review transition (a transition row changes the
-    state the row before it holds; an edit keeps it). None when no user is known."""
+    state the row before it holds; an edit keeps it), nor another workflow's step: a row changing only
+    the model's WORKFLOW_FIELDS (a contract's registration). None when no user is known."""
+    workflow = tuple(getattr(type(obj), "WORKFLOW_FIELDS", ()))
     rows = list(
-        obj.history.order_by("-history_date", "-history_id").values_list("history_user_id", "review_status")[
-            :HISTORY_LOOKBACK
-        ]
+        obj.history.order_by("-history_date", "-history_id").values_list(
+            "history_user_id", "review_status", *workflow, *(content_fields(type(obj)) if workflow else ())
+        )[:HISTORY_LOOKBACK]
     )
-    for (user_id, status), older in zip(rows, [*rows[1:], None]):
-        if older is None or older[1] == status:
-            return int(user_id) if user_id is not None else None
+    split = 2 + len(workflow)
+    for row, older in zip(rows, [*rows[1:], None]):
+        if older is not None and older[1] != row[1]:
+            continue  # a review transition
+        if older is not None and older[2:split] != row[2:split] and older[split:] == row[split:]:
+            continue  # a step of the other workflow, the content as it was
+        return int(row[0]) if row[0] is not None else None
     return None
+
+
+def content_fields(model: ModelType) -> list[str]:
+    """The stored values of a record that are its content: not its workflows' fields nor timestamps."""
+    skipped = {"id", "created_at", "updated_at", "review_status", *getattr(model, "WORKFLOW_FIELDS", ())}
+    return [f.attname for f in model._meta.concrete_fields if f.attname not in skipped]
 
 
 # --- Counting

@@ -56,6 +56,7 @@ ADMINISTRATOR = Role(
         # Which evidence exists and which a kind of record needs before it is submitted.
         *(f"registry.{action}_{name}" for name in ("evidencekind", "evidencerequirement") for action in CRUD),
         *(f"registry.{action}_reminderrule" for action in ("view", "add", "change", "delete")),
+        "registry.register_techcontract",
     ),
     manage_accounts=True,
     reviews=True,
@@ -77,6 +78,14 @@ REVIEWER = Role(
     record_actions=("view", "export"),
     reviews=True,
 )
+# The registration office (技术合同登记机构) of a district: registers, refuses, changes and cancels the
+# registration of the contracts its sellers signed (registry/registration.py); it reads the records.
+REGISTRAR = Role(
+    name="技术合同登记员",
+    purpose=_("Registers technology contracts of sellers in their districts (refuses, changes and cancels too)."),
+    record_actions=("view",),
+    extra=("registry.register_techcontract", "registry.export_techcontract"),
+)
 # Combined with another role for the staff who must see identity numbers, phones and e-mails.
 PERSONAL_DATA = Role(
     name="个人信息查看",
@@ -85,7 +94,7 @@ PERSONAL_DATA = Role(
     extra=("registry.view_personal_data",),
 )
 
-ROLES = (ADMINISTRATOR, DATA_ENTRY, REVIEWER, PERSONAL_DATA)
+ROLES = (ADMINISTRATOR, DATA_ENTRY, REVIEWER, REGISTRAR, PERSONAL_DATA)
 ACCOUNT_MODELS = (("auth", "user"), ("auth", "group"), ("registry", "staffscope"), ("registry", "apikey"))
 
 

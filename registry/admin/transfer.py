@@ -7,6 +7,7 @@ from registry.models import Policy, Subsidy, TechContract, TechnologyBroker, Tra
 
 from .base import RegistryAdmin
 from .common import SOURCES_FIELDSET, amount_column, count_column, count_of
+from .registration import ExpertReviewFilter, RegistrationMixin
 
 ORGANIZATION_SEARCH = ("organization__name", "organization__aliases__name", "organization__credit_code")
 
@@ -82,7 +83,7 @@ class TechnologyBrokerAdmin(RegistryAdmin):
 
 
 @admin.register(TechContract)
-class TechContractAdmin(RegistryAdmin):
+class TechContractAdmin(RegistrationMixin, RegistryAdmin):
     list_display = (
         "title",
         "registration_number",
@@ -93,9 +94,10 @@ class TechContractAdmin(RegistryAdmin):
         amount_column(TechContract, "transaction_amount"),
         "signed_on",
         "registered_on",
+        "registration_state",
     )
     # No date_hierarchy: its list of years scans the whole table (docs/scaling.md).
-    list_filter = ("contract_type", "signed_on", "registered_on")
+    list_filter = ("registration_status", ExpertReviewFilter, "contract_type", "signed_on", "registered_on")
     search_fields = ("title", "registration_number", "buyers__name", "sellers__name")
     list_select_related = ("contract_type", "registrar")
     autocomplete_fields = ("contract_type", "buyers", "sellers", "brokers", "registrar", "citations")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 from functools import cache
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Prefetch
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
@@ -133,13 +134,23 @@ def column_field(column):
     return None
 
 
-def review_state_field(model) -> ChoiceLabelField | None:
-    """The review state (草稿/待审核/已通过/已退回) of a reviewed model's records; None for other models."""
-    if not review.is_reviewed(model):
-        return None
-    field = model._meta.get_field("review_status")
-    labels = {code: in_chinese(label) for code, label in field.flatchoices}
-    return ChoiceLabelField(labels, help_text=in_chinese(field.verbose_name))
+# Workflow states a record carries besides its columns: its review, and a contract's registration.
+STATE_FIELDS = ("review_status", "registration_status")
+
+
+def state_fields(model) -> dict[str, ChoiceLabelField]:
+    """The workflow states of `model`'s records (草稿/待审核/已通过/已退回, 待登记/已登记/...) by field name."""
+    found = {}
+    for name in STATE_FIELDS:
+        if name == "review_status" and not review.is_reviewed(model):
+            continue
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+        labels = {code: in_chinese(label) for code, label in field.flatchoices}
+        found[name] = ChoiceLabelField(labels, help_text=in_chinese(field.verbose_name))
+    return found
 
 
 def build_serializer(model, parts=(), skip=()) -> type[serializers.ModelSerializer]:
@@ -153,16 +164,14 @@ def build_serializer(model, parts=(), skip=()) -> type[serializers.ModelSerializ
             extra_kwargs[column.name] = {"help_text": column.label}
         else:
             declared[column.name] = field
-    state = review_state_field(model)
-    if state is not None:
-        declared["review_status"] = state
+    states = state_fields(model)
+    declared.update(states)
     for part in parts:
         parent_links = [f.name for f in part.model._meta.fields if f.is_relation and f.related_model is model]
         source = {"source": part.accessor} if part.accessor != part.name else {}
         declared[part.name] = build_serializer(part.model, skip=parent_links)(
             many=True, read_only=True, help_text=part.model._meta.verbose_name_plural, **source
         )
-    states = ["review_status"] if state is not None else []
     names = [*BOOKKEEPING, *states, *(column.name for column in columns), *(part.name for part in parts)]
     meta = type("Meta", (), {"model": model, "fields": names, "read_only_fields": names, "extra_kwargs": extra_kwargs})
     attributes = {**declared, "Meta": meta, "__doc__": str(model._meta.verbose_name_plural)}

@@ -19,8 +19,8 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from registry import access, audit, link_history
-from registry.models import AuditEvent, Organization
+from registry import access, audit, link_history, registration
+from registry.models import AuditEvent, Organization, RegistrationStatus
 from registry.models.review import ReviewStatus
 
 from . import bulk, review_states, since_preview
@@ -59,6 +59,7 @@ def apply_plan(plan: Plan, user: access.Viewer, file_name: str, ip_address: str 
     link_history.write_snapshots(model, {**created_history, **updated_history})
     since_preview.check_in_scope(plan, user, created_pks)
     review_states.log_transitions(model, state_moves(plan, created_pks, moved), user, file_name, ip_address)
+    registration.log_imported(user, imported_registrations(plan, created_pks), file_name)
     audit.record(
         AuditEvent.Kind.IMPORT,
         user=user,
@@ -96,6 +97,16 @@ def state_moves(plan: Plan, created_pks: list[int], before: dict[int, str]) -> l
     ]
     moves += [(u.pk, before[u.pk], u.values[position]) for u in plan.updates if review_states.STATUS in u.changed]
     return moves
+
+
+def imported_registrations(plan: Plan, created_pks: list[int]) -> list[int]:
+    """The contracts a registrar imported with their registration: new ones, and ones that awaited it."""
+    if "registration_status" not in plan.fields:
+        return []
+    position = plan.fields.index("registration_status")
+    registered = RegistrationStatus.REGISTERED
+    pks = [pk for pk, create in zip(created_pks, plan.creates) if create.values[position] == registered]
+    return pks + [u.pk for u in plan.updates if "registration_status" in u.changed and u.values[position] == registered]
 
 
 def resolver(new_orgs: dict[str, int]) -> Resolve:

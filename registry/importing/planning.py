@@ -16,7 +16,8 @@ from django.db import models
 from django.db.models.base import ModelState
 from django.utils.translation import gettext as _
 
-from registry import access
+from registry import access, registration
+from registry.models import RegistrationStatus
 from registry.models.review import ReviewStatus
 
 from . import preview, since_preview, values
@@ -69,6 +70,8 @@ class Importer:
         self.key_names = key_field_names(model)
         self.identity_column: Column | None = None  # the file's IDENTIFIED_BY column, bound in build()
         self.new_links = NewLinks()
+        # A contract's registration fields, written by registrars' imports of new contracts only.
+        self.registration_fields = frozenset(getattr(model, "REGISTRATION_FIELDS", ()))
 
     def error(self, row: int, column: str, value: object, message: object) -> None:
         self.plan.errors.append(RowError(row, column, "" if value is None else str(value), str(message)))
@@ -268,8 +271,14 @@ class Importer:
             return
         if state:
             attributes[STATUS] = state
-        if not self.validate_instance(row.number, instance, plain, self.scope_links(cleaned, many)):
+        linked = self.scope_links(cleaned, many)
+        if not self.validate_instance(row.number, instance, plain, linked):
             return
+        registered = [c for c in plain if c.name in self.registration_fields and cleaned[c.name] not in (None, "")]
+        if registered:
+            if not self.registration_allowed(row, registered, RegistrationStatus.PENDING, instance, linked):
+                return
+            attributes["registration_status"] = RegistrationStatus.REGISTERED
         record = [attributes[name] for name in self.plan.fields]
         if self.plan.new_organizations:
             for position, model_field in enumerate(self.write_fields):
@@ -287,6 +296,7 @@ class Importer:
         plain = [c for c in plain if c.name not in row.blank]  # blank cells leave stored values alone
         many = [c for c in many if c.name not in row.blank]
         changed = [c for c in plain if cleaned[c.name] != record[c.attname]]
+        registered = [c for c in changed if c.name in self.registration_fields]
         many_changed = [c for c in many if set(cleaned[c.name]) != existing.links_of(c.name, pk)]
         if not changed and not many_changed and not self.states_move_unchanged:
             self.plan.unchanged += 1
@@ -298,6 +308,11 @@ class Importer:
         for column in changed:
             value = cleaned[column.name]
             setattr(instance, column.attname, None if isinstance(value, NewOrganization) else value)
+        if registered:
+            status = record["registration_status"]
+            if not self.registration_allowed(row, registered, status, instance, self.scope_links(cleaned, many)):
+                return
+            setattr(instance, "registration_status", RegistrationStatus.REGISTERED)  # noqa: B010 - a contract's field
         state, refusal = self.states.update_state(record, instance, bool(changed or many_changed))
         if self.parent_attname and (changed or many_changed):
             refusal = refusal or self.states.parent_refusal(
@@ -329,6 +344,24 @@ class Importer:
         if state:
             diffs.append(Diff(field_label(self.model, STATUS), status_label(record[STATUS]), status_label(state)))
         self.note_change(row, "update", diffs)
+
+    def registration_allowed(
+        self,
+        row: ParsedRow,
+        columns: list[Column],
+        status: str,
+        instance: models.Model | None = None,
+        links: dict[str, list[models.Model]] | None = None,
+    ) -> bool:
+        """Whether the row may write the registration cells `columns` of a contract whose registration
+        is in `status` (registry/registration.py); an error on each cell when not. A new contract's
+        seller must lie in the registrar's districts (an existing one's: the scope check of its row)."""
+        refusal = registration.import_refusal(self.user, [c.name for c in columns], status)
+        if refusal is None and instance is not None and not registration.in_seller_district(self.user, instance, links):
+            refusal = _("a contract is registered in its seller's district, which is not one of yours")
+        for column in columns if refusal else ():
+            self.error(row.number, column.label, row.cleaned[column.name], refusal)
+        return refusal is None
 
     def scope_links(self, cleaned: dict[str, Any], many: list[Column]) -> dict[str, list[models.Model]] | None:
         """The records the row's many-to-many cells link to, for a scoped user's scope check."""

@@ -22,6 +22,7 @@ class AuditEvent(models.Model):
         MERGE = "merge", _("merge of duplicates")
         REVIEW = "review", _("review")
         DOWNLOAD = "download", _("download of evidence")
+        REGISTRATION = "registration", _("contract registration")
 
     at = models.DateTimeField(_("time"), auto_now_add=True, db_index=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, db_index=True)

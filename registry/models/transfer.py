@@ -2,10 +2,12 @@
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from registry.numbers import AmountField
 from registry.pinyin import Pinyin, PinyinCharField, SortKeyField
@@ -162,11 +164,27 @@ CONTRACT_REGISTRATION = DateOrder(
 )
 
 
+class RegistrationStatus(models.TextChoices):
+    """Where a contract stands in 技术合同认定登记 (registry/registration.py moves it)."""
+
+    PENDING = "pending", _("awaiting registration")
+    REGISTERED = "registered", pgettext_lazy("registration status", "registered")
+    REFUSED = "refused", _("registration refused")
+    CHANGED = "changed", _("registration changed")
+    CANCELLED = "cancelled", _("registration cancelled")
+
+
 class TechContract(Reviewed, CitedModel):
-    """A technology contract (技术合同), registered with a registrar."""
+    """A technology contract (技术合同), registered with a registrar.
+
+    The registration fields (number, date, registrar) and `registration_status` are written by
+    registry/registration.py only: read-only on the form, and in imports only for registrars."""
 
     NATURAL_KEY = ("title", "signed_on")
     IDENTIFIED_BY = "registration_number"
+    REGISTRATION_FIELDS = ("registration_number", "registered_on", "registrar")
+    # What a registration step changes: its history rows are no edits for four eyes (review.authors).
+    WORKFLOW_FIELDS = ("registration_status", "registration_number", "registered_on", "registrar_id")
 
     registration_number = models.CharField(_("registration number"), max_length=30, null=True, blank=True, unique=True)
     title = models.CharField(_("title"), max_length=300)
@@ -194,11 +212,20 @@ class TechContract(Reviewed, CitedModel):
         blank=True,
         related_name="contracts_registered",
     )
+    registration_status = models.CharField(
+        _("registration status"),
+        max_length=20,
+        choices=RegistrationStatus.choices,
+        default=RegistrationStatus.PENDING,
+        editable=False,
+        db_index=True,
+    )
 
     class Meta:
         verbose_name = _("technology contract")
         verbose_name_plural = _("technology contracts")
         ordering = ["-signed_on", "-id"]
+        permissions = [("register_techcontract", "Can register technology contracts")]
         # The API's incremental sync pages by (updated_at, id) (registry/api/pagination.py).
         indexes = [models.Index(fields=["updated_at", "id"], name="registry_contract_updated_id")]
         constraints = [
@@ -228,6 +255,48 @@ class TechContract(Reviewed, CitedModel):
 
     def __str__(self):
         return self.title
+
+    @property
+    def needs_expert_review(self) -> bool:
+        """Whether the technology transaction amount reaches CONTRACT_EXPERT_REVIEW_THRESHOLD (万元)."""
+        threshold = settings.CONTRACT_EXPERT_REVIEW_THRESHOLD * 10_000
+        return self.transaction_amount is not None and self.transaction_amount >= threshold
+
+
+class ContractRegistration(models.Model):
+    """One step of a contract's registration: registered, refused, changed or cancelled, with the
+    registration it recorded (a change keeps the earlier one here) and who did it when."""
+
+    class Action(models.TextChoices):
+        REGISTER = "register", _("register")
+        REFUSE = "refuse", _("refuse registration")
+        CHANGE = "change", _("change registration")
+        CANCEL = "cancel", _("cancel registration")
+        IMPORT = "import", _("registration imported")
+
+    # A registered contract is an official record: it is not deleted while its registration is kept.
+    contract = models.ForeignKey(
+        TechContract, models.PROTECT, verbose_name=_("technology contract"), related_name="registration_steps"
+    )
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    from_status = models.CharField(_("from"), max_length=20, choices=RegistrationStatus.choices)
+    to_status = models.CharField(_("to"), max_length=20, choices=RegistrationStatus.choices)
+    registration_number = models.CharField(_("registration number"), max_length=30, blank=True)
+    registered_on = models.DateField(_("registered on"), null=True, blank=True)
+    registrar_name = models.CharField(_("registrar"), max_length=200, blank=True)
+    reason = models.TextField(_("reason or note"), blank=True)
+    expert_review = models.BooleanField(_("flagged for expert review"), default=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.SET_NULL, verbose_name=_("user"), null=True, blank=True)
+    username = models.CharField(_("user name"), max_length=150, blank=True)
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("contract registration step")
+        verbose_name_plural = _("contract registration steps")
+        ordering = ["contract", "at", "id"]
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.get_action_display()}"
 
 
 class Subsidy(Reviewed, CitedModel):
