@@ -69,7 +69,7 @@ class GroupAssessmentData(TestCase):
         cls.team = approved(
             CommissionerTeam.objects.create(name="新城区农牧科技特派团", leader=leader.talent, service_area="保合少镇")
         )
-        cls.team.members.set([member.talent])
+        cls.team.members.set([member.talent_id or 0])
         # Counted for the team: 3 + 1 + 2 + 1 days, 2 + 1 + 1 + 1 problems, three evaluations all satisfied.
         service(leader, "2026-03-01", ended_on=date(2026, 3, 3), problems_solved=2, evaluation=Evaluation.SATISFIED)
         service(member, "2026-04-01", problems_solved=1, evaluation=Evaluation.BASICALLY_SATISFIED)
@@ -116,7 +116,8 @@ class GroupAssessmentData(TestCase):
             )
         )
         yuquan_host = Organization.objects.create(name="玉泉区某公司", division=division(YUQUAN))
-        approved(Workstation.objects.create(name="玉泉区工作站", kind=Workstation.Kind.COMMISSIONER_EXPERT, host=yuquan_host))
+        kind = Workstation.Kind.COMMISSIONER_EXPERT
+        approved(Workstation.objects.create(name="玉泉区工作站", kind=kind, host=yuquan_host))
 
     def generate(self, user: str = "clerk", submit: bool = False, code: str = XINCHENG) -> assessment.Generation:
         return assessment.generate(self.users[user], YEAR, division(code), submit=submit)
