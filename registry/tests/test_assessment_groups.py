@@ -27,6 +27,7 @@ from registry.models import (
     Organization,
     ReviewStatus,
     ServiceRecord,
+    Talent,
     Workstation,
     WorkstationMember,
 )
@@ -69,7 +70,7 @@ class GroupAssessmentData(TestCase):
         cls.team = approved(
             CommissionerTeam.objects.create(name="新城区农牧科技特派团", leader=leader.talent, service_area="保合少镇")
         )
-        cls.team.members.set([member.talent_id or 0])
+        cls.team.members.add(Talent.objects.get(name="刘成员"))
         # Counted for the team: 3 + 1 + 2 + 1 days, 2 + 1 + 1 + 1 problems, three evaluations all satisfied.
         service(leader, "2026-03-01", ended_on=date(2026, 3, 3), problems_solved=2, evaluation=Evaluation.SATISFIED)
         service(member, "2026-04-01", problems_solved=1, evaluation=Evaluation.BASICALLY_SATISFIED)
