@@ -405,7 +405,8 @@ def confirm(assessment: CommissionerAssessment, user: User, grade: str = "", rea
 
 
 def district_assessments(user: User, year: int, district: District) -> models.QuerySet[CommissionerAssessment]:
-    """The stored assessments of `year` of the district's commissioners, within the user's scope."""
+    """The stored assessments of `year` of the district's commissioners, teams and workstations, within
+    the user's scope."""
     check_district(user, district)
     queryset = access.records_in(CommissionerAssessment.objects.filter(year=year), only(district))
     names = ("commissioner__talent__name", "commissioner__organization__name", "team__name", "workstation__name")

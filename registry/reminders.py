@@ -1,6 +1,6 @@
 """Reminders of due dates (到期提醒), computed from the records' dates on a day — never stored.
 
-Five kinds, each from one query (`SOURCES`):
+Five kinds, each from its query (`SOURCES`; the reports' from two, then a loop over the years):
 - 资质到期: the newest qualification of an organization and kind (not 科小) whose end of validity
   comes within `HORIZON_DAYS` or passed (validity.py's 即将到期 and 已过期); a renewal — a newer one
   of the same kind — takes its place and the old one's reminder is gone.
