@@ -105,6 +105,9 @@ DISTRICT_PATHS: dict[str, tuple[str, ...]] = {
     "commissionerassessment": (
         *_organization("commissioner__talent__employer__"),
         *_organization("commissioner__organization__"),
+        *_organization("team__leader__employer__"),
+        "team__divisions",
+        *_organization("workstation__host__"),
     ),
     "servicerecord": (
         *_organization("commissioner__talent__employer__"),

@@ -1,11 +1,21 @@
-"""The annual assessment of commissioners (科技特派员年度考核): scores proposed from the year's scheme,
-grades confirmed by a reviewer, and the files (one .docx form per commissioner, one .xlsx list per district).
+"""The annual assessment of commissioners, commissioner teams and workstations (科技特派员年度考核):
+scores proposed from the year's scheme, grades confirmed by a reviewer, and the files (one .docx
+form per assessment, one .xlsx list per district).
 
-- `generate` computes, for a year and a district, each commissioner's figures from the APPROVED service
-  records of that year (review.counted; one grouped query), scores them with the year's
-  AssessmentScheme and stores the score, proposed grade and breakdown in the commissioner's
-  CommissionerAssessment of that year (a draft, optionally submitted at once). Assessments already
-  submitted or approved are left alone (a reviewer reopens one to regenerate it).
+- `generate` computes, for a year and a district, the figures of each commissioner, team and
+  workstation from the APPROVED service records started that year (review.counted) and scores them
+  with the year's AssessmentScheme, storing the score, proposed grade and breakdown in the
+  CommissionerAssessment of that year naming it (a draft, optionally submitted at once).
+  Assessments already submitted or approved are left alone (a reviewer reopens one to regenerate it).
+- What is assessed: approved commissioners whose term overlaps the year; approved teams; approved
+  workstations filed by the end of the year — each in the district its records belong to
+  (registry/access.py: a team by its leader's employer and the divisions it serves, a workstation
+  by its host).
+- Whose records: a commissioner's own (one grouped query). A team's are those naming the team, and
+  those of its commissioners (naming the team), its leader and its members; a workstation's are
+  those naming the workstation, those of its commissioners, and those its members gave while they
+  belonged to it (joined on / left on). A record counts once for a team or workstation however many
+  of its members it names (one query per team and workstation).
 - `confirm` is the assessment's approval (review.approve): the reviewer keeps the proposed grade or
   chooses another with a reason; who confirmed and when is stored with the approval. Four eyes,
   permission and district come from registry/review.py: whoever generated and submitted an
@@ -13,8 +23,6 @@ grades confirmed by a reviewer, and the files (one .docx form per commissioner, 
 - Who: generating writes assessments, so it needs the add and change permissions on annual
   assessments (data entry, administrators); confirming needs the reviewer's approve permission;
   the files need the export permission. Each within the user's districts (registry/access.py).
-
-Only commissioners are assessed: teams and workstations have no assessment records.
 """
 
 from __future__ import annotations
@@ -26,7 +34,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
+from django.db.models import Count, DurationField, Exists, ExpressionWrapper, F, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -37,16 +45,20 @@ from registry.models import (
     AssessmentScheme,
     Commissioner,
     CommissionerAssessment,
+    CommissionerTeam,
     DevelopmentZone,
     Division,
     Measure,
     ReviewTransition,
     ServiceRecord,
+    Workstation,
+    WorkstationMember,
 )
 from registry.models.commissioners import override_error
 
 Grade = CommissionerAssessment.Grade
 District = Division | DevelopmentZone
+Assessed = Commissioner | CommissionerTeam | Workstation
 User = Any
 TENTH = Decimal("0.1")
 # Evaluations counted as satisfied in the satisfaction rate (满意 and 基本满意 over all evaluations).
@@ -107,13 +119,29 @@ def only(district: District) -> access.Districts:
     return access.Districts(frozenset(), one)
 
 
+def in_district(user: User, district: District, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
+    """The approved records of `queryset` in `district`, within the user's scope."""
+    check_district(user, district)
+    approved = review.counted(queryset, include_submitted=False)
+    return access.scope_queryset(user, access.records_in(approved, only(district)))
+
+
 def commissioners_in(user: User, district: District, year: int) -> models.QuerySet[Commissioner]:
     """The approved commissioners of `district` whose term overlaps `year`, within the user's scope."""
-    check_district(user, district)
     serving = Q(term_start__isnull=True) | Q(term_start__lte=datetime.date(year, 12, 31))
     serving &= Q(term_end__isnull=True) | Q(term_end__gte=datetime.date(year, 1, 1))
-    queryset = review.counted(Commissioner.objects.filter(serving), include_submitted=False)
-    return access.scope_queryset(user, access.records_in(queryset, only(district)))
+    return in_district(user, district, Commissioner.objects.filter(serving))
+
+
+def teams_in(user: User, district: District) -> models.QuerySet[CommissionerTeam]:
+    """The approved commissioner teams of `district`, within the user's scope."""
+    return in_district(user, district, CommissionerTeam.objects.all())
+
+
+def workstations_in(user: User, district: District, year: int) -> models.QuerySet[Workstation]:
+    """The approved workstations of `district` filed by the end of `year` (or without a filing date)."""
+    filed = Q(filed_on__isnull=True) | Q(filed_on__lte=datetime.date(year, 12, 31))
+    return in_district(user, district, Workstation.objects.filter(filed))
 
 
 # --- Figures and scores
@@ -129,35 +157,69 @@ class Figures:
         return self.values.get(measure, Decimal(0))
 
 
+def year_records(year: int) -> models.QuerySet[ServiceRecord]:
+    """The approved service records started in `year`: what the assessment counts."""
+    return review.counted(ServiceRecord.objects.filter(started_on__year=year), include_submitted=False)
+
+
+def figure_sums() -> dict[str, Any]:
+    """The sums a group of service records gives its figures from (see `figures_from`)."""
+    span = ExpressionWrapper(Coalesce("ended_on", "started_on") - F("started_on"), output_field=DurationField())
+    return {
+        "records": Count("pk"),
+        "span": Sum(span),
+        "evaluated": Count("pk", filter=~Q(evaluation="")),
+        "satisfied": Count("pk", filter=Q(evaluation__in=SATISFIED)),
+        **{str(measure): Sum(str(measure)) for measure in SUMMED},
+    }
+
+
+def figures_from(row: dict[str, Any]) -> Figures:
+    """The figures of the sums in `row`. A record spans (end − start + 1) service days, one without
+    an end one day; the satisfaction rate counts evaluated records only."""
+    values: dict[str, Decimal] = {str(measure): Decimal(row[measure] or 0) for measure in SUMMED}
+    values[str(Measure.RECORDS)] = Decimal(row["records"])
+    span_days = row["span"].days if row["span"] else 0
+    values[str(Measure.SERVICE_DAYS)] = Decimal(span_days + row["records"])
+    if row["evaluated"]:
+        rate = Decimal(100) * row["satisfied"] / row["evaluated"]
+        values[str(Measure.SATISFACTION_RATE)] = rate.quantize(TENTH, ROUND_HALF_UP)
+    return Figures(values)
+
+
 def year_figures(commissioners: models.QuerySet[Commissioner], year: int) -> dict[int, Figures]:
     """Figures per commissioner id for `year`, summed in one grouped query over the approved service
-    records started that year. A record spans (end − start + 1) service days, one without an end one day."""
-    records = review.counted(
-        ServiceRecord.objects.filter(commissioner__in=commissioners, started_on__year=year), include_submitted=False
+    records started that year."""
+    records = year_records(year).filter(commissioner__in=commissioners)
+    rows = records.order_by().values("commissioner").annotate(**figure_sums())
+    return {row["commissioner"]: figures_from(row) for row in rows}
+
+
+def team_records(team: CommissionerTeam) -> Q:
+    """The service records a team gave: naming it, or given by its commissioners, leader or members."""
+    people = Q(commissioner__talent__in=team.members.values("pk"))
+    if team.leader_id is not None:
+        people |= Q(commissioner__talent=team.leader_id)
+    return Q(team=team) | Q(commissioner__team=team) | people
+
+
+def workstation_records(workstation: Workstation) -> Q:
+    """The service records a workstation gave: naming it, given by its commissioners, or by its
+    members while they belonged to it (a record started between joining and leaving)."""
+    membership = WorkstationMember.objects.filter(
+        Q(joined_on__isnull=True) | Q(joined_on__lte=OuterRef("started_on")),
+        Q(left_on__isnull=True) | Q(left_on__gte=OuterRef("started_on")),
+        workstation=workstation,
+        talent=OuterRef("commissioner__talent"),
     )
-    span = ExpressionWrapper(Coalesce("ended_on", "started_on") - F("started_on"), output_field=DurationField())
-    rows = (
-        records.order_by()
-        .values("commissioner")
-        .annotate(
-            records=Count("pk"),
-            span=Sum(span),
-            evaluated=Count("pk", filter=~Q(evaluation="")),
-            satisfied=Count("pk", filter=Q(evaluation__in=SATISFIED)),
-            **{str(measure): Sum(str(measure)) for measure in SUMMED},
-        )
-    )
-    figures = {}
-    for row in rows:
-        values: dict[str, Decimal] = {str(measure): Decimal(row[measure] or 0) for measure in SUMMED}
-        values[str(Measure.RECORDS)] = Decimal(row["records"])
-        span_days = row["span"].days if row["span"] else 0
-        values[str(Measure.SERVICE_DAYS)] = Decimal(span_days + row["records"])
-        if row["evaluated"]:
-            rate = Decimal(100) * row["satisfied"] / row["evaluated"]
-            values[str(Measure.SATISFACTION_RATE)] = rate.quantize(TENTH, ROUND_HALF_UP)
-        figures[row["commissioner"]] = Figures(values)
-    return figures
+    return Q(workstation=workstation) | Q(commissioner__workstation=workstation) | Q(Exists(membership))
+
+
+def group_figures(given: Q, year: int) -> Figures:
+    """The figures of a team or workstation for `year`: each approved record `given` selects counts
+    once (a sub-query, so a record of two members is not summed twice)."""
+    chosen = ServiceRecord.objects.filter(given).values("pk")
+    return figures_from(year_records(year).filter(pk__in=chosen).aggregate(**figure_sums()))
 
 
 @dataclass(frozen=True)
@@ -184,10 +246,21 @@ class PartScore:
 
 @dataclass(frozen=True)
 class Proposal:
-    commissioner: Commissioner
+    assessed: Assessed
     parts: tuple[PartScore, ...]
     score: Decimal
     grade: str
+
+    @property
+    def field(self) -> str:
+        """The assessment's field naming what is assessed: commissioner, team or workstation."""
+        return assessed_field(self.assessed)
+
+
+def assessed_field(assessed: Assessed) -> str:
+    if isinstance(assessed, CommissionerTeam):
+        return "team"
+    return "workstation" if isinstance(assessed, Workstation) else "commissioner"
 
 
 def score_parts(scheme: AssessmentScheme, figures: Figures) -> tuple[PartScore, ...]:
@@ -224,16 +297,23 @@ def scheme_for(year: int) -> AssessmentScheme:
     return scheme
 
 
+def propose(scheme: AssessmentScheme, assessed: Assessed, figures: Figures) -> Proposal:
+    parts = score_parts(scheme, figures)
+    score = sum((part.points for part in parts), Decimal(0))
+    return Proposal(assessed, parts, score, grade_for(scheme, score))
+
+
 def proposals(user: User, year: int, district: District) -> list[Proposal]:
-    """Each commissioner's proposed score and grade for `year` in `district` (a few queries in all)."""
+    """The proposed score and grade for `year` of each commissioner, then each team and workstation,
+    in `district` (a few queries for the commissioners, one more per team and workstation)."""
     scheme = scheme_for(year)
     commissioners = list(commissioners_in(user, district, year).select_related("talent", "organization"))
     figures = year_figures(Commissioner.objects.filter(pk__in=[c.pk for c in commissioners]), year)
-    result = []
-    for commissioner in commissioners:
-        parts = score_parts(scheme, figures.get(commissioner.pk, Figures()))
-        score = sum((part.points for part in parts), Decimal(0))
-        result.append(Proposal(commissioner, parts, score, grade_for(scheme, score)))
+    result = [propose(scheme, commissioner, figures.get(commissioner.pk, Figures())) for commissioner in commissioners]
+    for team in teams_in(user, district):
+        result.append(propose(scheme, team, group_figures(team_records(team), year)))
+    for workstation in workstations_in(user, district, year):
+        result.append(propose(scheme, workstation, group_figures(workstation_records(workstation), year)))
     return result
 
 
@@ -262,21 +342,18 @@ def generate(user: User, year: int, district: District, submit: bool = False) ->
         raise PermissionDenied(_("You may not generate annual assessments."))
     found = proposals(user, year, district)
     scheme = scheme_for(year)
-    existing = {
-        a.commissioner_id: a
-        for a in CommissionerAssessment.objects.filter(year=year, commissioner__in=[p.commissioner for p in found])
-    }
+    existing = existing_assessments(year, found)
     outcome = Generation()
     now = timezone.now()
     with transaction.atomic():
         for proposal in found:
-            assessment = existing.get(proposal.commissioner.pk) or CommissionerAssessment(
-                commissioner=proposal.commissioner, year=year
+            assessment = existing.get((proposal.field, proposal.assessed.pk)) or CommissionerAssessment(
+                year=year, **{proposal.field: proposal.assessed}
             )
             if not review.is_editable(assessment):
                 outcome.skipped.append(review.edit_refusal(assessment) or str(assessment))
                 continue
-            assessment.commissioner = proposal.commissioner
+            setattr(assessment, proposal.field, proposal.assessed)
             assessment.scheme = scheme
             assessment.score = proposal.score
             assessment.proposed_grade = assessment.grade = proposal.grade
@@ -291,6 +368,20 @@ def generate(user: User, year: int, district: District, submit: bool = False) ->
                 review.submit(assessment, user)
             outcome.written.append(assessment)
     return outcome
+
+
+def existing_assessments(year: int, found: list[Proposal]) -> dict[tuple[str, int], CommissionerAssessment]:
+    """The stored assessments of `year` of what `found` proposes, by (field, id) of what they assess."""
+    chosen = Q()
+    for name in CommissionerAssessment.ASSESSED_FIELDS:
+        chosen |= Q(**{f"{name}__in": [p.assessed.pk for p in found if p.field == name]})
+    stored = CommissionerAssessment.objects.filter(chosen, year=year)
+    return {
+        (name, getattr(a, f"{name}_id")): a
+        for a in stored
+        for name in CommissionerAssessment.ASSESSED_FIELDS
+        if getattr(a, f"{name}_id")
+    }
 
 
 def confirm(assessment: CommissionerAssessment, user: User, grade: str = "", reason: str = "") -> ReviewTransition:
@@ -314,13 +405,23 @@ def confirm(assessment: CommissionerAssessment, user: User, grade: str = "", rea
 
 
 def district_assessments(user: User, year: int, district: District) -> models.QuerySet[CommissionerAssessment]:
-    """The stored assessments of `year` of the district's commissioners, within the user's scope."""
+    """The stored assessments of `year` of the district's commissioners, teams and workstations, within
+    the user's scope."""
     check_district(user, district)
     queryset = access.records_in(CommissionerAssessment.objects.filter(year=year), only(district))
+    names = ("commissioner__talent__name", "commissioner__organization__name", "team__name", "workstation__name")
     return (
         access.scope_queryset(user, queryset)
-        .select_related("commissioner__talent", "commissioner__organization", "confirmed_by")
-        .order_by("commissioner__talent__name", "commissioner__organization__name", "pk")
+        .select_related(
+            "commissioner__talent",
+            "commissioner__organization",
+            "commissioner__dispatching_unit",
+            "team__leader",
+            "workstation__host",
+            "confirmed_by",
+        )
+        # Commissioners (people, then units), then teams, then workstations, each by name.
+        .order_by(*(F(name).asc(nulls_last=True) for name in names), "pk")
     )
 
 

@@ -1,6 +1,8 @@
-"""The files of the annual assessment: one .docx form per commissioner, filled from the layout in
-registry/templates/registry/assessment/assessment_form.docx (built by scripts/build_assessment_form.py),
-and one .xlsx list per district."""
+"""The files of the annual assessment: one .docx form per assessment (of a commissioner, a team or a
+workstation), filled from the layout in registry/templates/registry/assessment/assessment_form.docx
+(built by scripts/build_assessment_form.py), and one .xlsx list per district. The form's title and its
+second details row follow what is assessed (派出单位 and 服务领域 for a commissioner, 负责人 and
+服务区域 for a team, 依托单位 and 备案级别 for a workstation)."""
 
 from __future__ import annotations
 
@@ -18,7 +20,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from registry.assessment import District, grade_label, measure_label
-from registry.models import CommissionerAssessment
+from registry.merging import field_label
+from registry.models import Commissioner, CommissionerAssessment, CommissionerTeam, Workstation
 from registry.reports.xlsx import XLSX
 from registry.sheet_text import keep_text
 
@@ -31,7 +34,48 @@ __all__ = ["DOCX", "XLSX", "assessment_form", "district_list"]
 
 def assessed_name(assessment: CommissionerAssessment) -> str:
     commissioner = assessment.commissioner
-    return str(commissioner.talent or commissioner.organization or "")
+    if commissioner is not None:
+        return str(commissioner.talent or commissioner.organization or "")
+    return str(assessment.assessed or "")
+
+
+def assessed_kind(assessment: CommissionerAssessment) -> str:
+    """The commissioner's or workstation's kind; 科技特派团 for a team."""
+    if assessment.commissioner is not None:
+        return str(assessment.commissioner.get_kind_display())
+    if assessment.workstation is not None:
+        return str(assessment.workstation.get_kind_display())
+    return str(CommissionerTeam._meta.verbose_name) if assessment.team is not None else ""
+
+
+def assessed_details(assessment: CommissionerAssessment) -> dict[str, str]:
+    """The form's title (what is assessed) and its second details row: two labels and their values."""
+    if assessment.team is not None:
+        team = assessment.team
+        return {
+            "title": str(CommissionerTeam._meta.verbose_name),
+            "unit_label": field_label(CommissionerTeam, "leader"),
+            "unit": str(team.leader or ""),
+            "field_label": field_label(CommissionerTeam, "service_area"),
+            "field": team.service_area,
+        }
+    if assessment.workstation is not None:
+        workstation = assessment.workstation
+        return {
+            "title": str(workstation.get_kind_display()),
+            "unit_label": field_label(Workstation, "host"),
+            "unit": str(workstation.host or ""),
+            "field_label": field_label(Workstation, "filing_level"),
+            "field": str(workstation.get_filing_level_display()),
+        }
+    commissioner = assessment.commissioner
+    return {
+        "title": str(Commissioner._meta.verbose_name),
+        "unit_label": field_label(Commissioner, "dispatching_unit"),
+        "unit": str(commissioner.dispatching_unit or "") if commissioner else "",
+        "field_label": field_label(Commissioner, "service_field"),
+        "field": commissioner.service_field if commissioner else "",
+    }
 
 
 def local_time(value: Any) -> str:
@@ -40,12 +84,10 @@ def local_time(value: Any) -> str:
 
 def form_values(assessment: CommissionerAssessment, district: str) -> dict[str, str]:
     """The placeholders of the form and what they hold for `assessment`."""
-    commissioner = assessment.commissioner
     return {
         "name": assessed_name(assessment),
-        "kind": str(commissioner.get_kind_display()),
-        "dispatching_unit": str(commissioner.dispatching_unit or ""),
-        "service_field": commissioner.service_field,
+        "kind": assessed_kind(assessment),
+        **assessed_details(assessment),
         "district": district,
         "year": str(assessment.year),
         "score": "" if assessment.score is None else str(assessment.score),
@@ -126,7 +168,7 @@ def list_header() -> list[str]:
 def list_row(assessment: CommissionerAssessment) -> list[Any]:
     return [
         assessed_name(assessment),
-        str(assessment.commissioner.get_kind_display()),
+        assessed_kind(assessment),
         None if assessment.score is None else float(assessment.score),
         grade_label(assessment.proposed_grade),
         grade_label(assessment.grade),
@@ -138,7 +180,8 @@ def list_row(assessment: CommissionerAssessment) -> list[Any]:
 
 
 def district_list(assessments: Iterable[CommissionerAssessment], year: int, district: District) -> bytes:
-    """Title, header and one row per assessment of the district's commissioners in `year`."""
+    """Title, header and one row per assessment of the district's commissioners, teams and workstations
+    in `year`."""
     book = Workbook()
     sheet = book.worksheets[0]
     title = _("Annual assessment %(year)s, %(district)s") % {"year": year, "district": district}

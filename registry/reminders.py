@@ -1,16 +1,25 @@
 """Reminders of due dates (到期提醒), computed from the records' dates on a day — never stored.
 
-Five kinds, each from one query (`SOURCES`):
+Five kinds, each from its query (`SOURCES`; the reports' from two, then a loop over the years):
 - 资质到期: the newest qualification of an organization and kind (not 科小) whose end of validity
   comes within `HORIZON_DAYS` or passed (validity.py's 即将到期 and 已过期); a renewal — a newer one
   of the same kind — takes its place and the old one's reminder is gone.
-- 年报未报: holders of a qualification that files a yearly report (高企), in force on 31 December of
-  last year, without a filed report on that year (due 31 May).
+- 年报未报: each year a qualification that files a yearly report (高企) is in force on 31 December
+  needs its report by 31 May of the next year; a year's reminder starts HORIZON_DAYS before that
+  deadline and stays, overdue, until the report is filed — for as long as the qualification is
+  held and up to OVERDUE_DAYS after it ends (expiry or revocation).
 - 未入库: the newest registration of a calendar-year kind (科小) ending on 31 December, until the
   organization registers for the new year.
 - 特派员任期届满: serving commissioners whose term ends; 柔性引进协议到期: flexibly introduced
   talents whose agreement ends.
-A reminder stays `OVERDUE_DAYS` after its due date at most. The page, its xlsx file, the index notice
+Other reminders stay `OVERDUE_DAYS` after their due date at most.
+
+Only records that count remind (`vouched`): approved ones, and submitted ones — a district has vouched
+for those and they are read-only while they wait, so their dates are the ones the bureau will hold.
+Drafts and returned records are not yet vouched for: no reminder about a qualification, commissioner
+or talent still being entered or sent back for correction, and a draft renewal does not clear the
+reminder of the record it would replace until it is submitted. Yearly reports have no review state:
+a report with its filing date counts as filed. The page, its xlsx file, the index notice
 and `send_reminders` all ask `reminders()`; the district scope comes from registry/access.py.
 """
 
@@ -22,12 +31,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from registry import access, validity
+from registry import access, review, validity
 from registry.access import Districts, Viewer
 from registry.models import AnnualReport, Commissioner, Organization, Qualification, ReminderKind, Talent
 from registry.models.organizations import report_due_on
@@ -128,13 +137,18 @@ def in_window(field: str, day: datetime.date) -> Q:
     )
 
 
+def vouched(queryset: QuerySet[Any]) -> QuerySet[Any]:
+    """The records that remind: approved and submitted ones (drafts and returned records do not)."""
+    return review.counted(queryset, include_submitted=True)
+
+
 def not_revoked(day: datetime.date, prefix: str = "") -> Q:
     return Q(**{f"{prefix}revoked_on__isnull": True}) | Q(**{f"{prefix}revoked_on__gt": day})
 
 
 def newest_qualifications(day: datetime.date, calendar_year: bool) -> QuerySet[Qualification]:
     """Qualifications ending in the window that no later one of the same organization and kind replaces."""
-    renewal = Qualification.objects.filter(
+    renewal = vouched(Qualification.objects.all()).filter(
         not_revoked(day),
         organization=OuterRef("organization"),
         kind=OuterRef("kind"),
@@ -142,7 +156,8 @@ def newest_qualifications(day: datetime.date, calendar_year: bool) -> QuerySet[Q
     )
     states = validity.conditions(day)
     return (
-        Qualification.objects.filter(states[validity.State.EXPIRING] | states[validity.State.EXPIRED])
+        vouched(Qualification.objects.all())
+        .filter(states[validity.State.EXPIRING] | states[validity.State.EXPIRED])
         .filter(in_window("valid_until", day), kind__valid_for_calendar_year=calendar_year)
         .exclude(Exists(renewal))
         .select_related("organization__division", "organization__zone", "kind")
@@ -168,41 +183,57 @@ def unregistered(day: datetime.date, scope: Scope) -> Iterator[Reminder]:
         )
 
 
-def report_year(day: datetime.date) -> int:
-    """The year whose report is due next or was due last: last year's (due 31 May this year)."""
-    return day.year - 1
+def report_years(qualification: Qualification, day: datetime.date) -> range:
+    """The years `qualification` reports on whose deadline has come within HORIZON_DAYS of `day`: each
+    year it is in force on 31 December (issued by then, valid through it, not revoked by then). Without
+    an issue date the years start `validity_years` before its end, or at the last one due."""
+    last_due = report_due_on(day.year - 1)
+    newest = day.year - 1 if (last_due - day).days <= HORIZON_DAYS else day.year - 2
+    until, revoked = qualification.valid_until, qualification.revoked_on
+    if until is not None:
+        newest = min(newest, until.year if (until.month, until.day) == (12, 31) else until.year - 1)
+    if revoked is not None:
+        newest = min(newest, revoked.year - 1)
+    if qualification.issued_on is not None:
+        first = qualification.issued_on.year
+    elif until is not None and qualification.kind.validity_years:
+        first = until.year - qualification.kind.validity_years
+    else:
+        first = newest
+    return range(first, newest + 1)
 
 
 def unfiled_reports(day: datetime.date, scope: Scope) -> Iterator[Reminder]:
-    year = report_year(day)
-    due_on, year_end = report_due_on(year), datetime.date(year, 12, 31)
-    if not in_window_day(due_on, day):
-        return
-    filed = AnnualReport.objects.filter(
-        qualification__organization=OuterRef("organization"),
-        qualification__kind=OuterRef("kind"),
-        year=year,
-        filed_on__isnull=False,
-    )
-    owing = (
-        Qualification.objects.filter(kind__annual_report=True)
-        .filter(Q(issued_on__isnull=True) | Q(issued_on__lte=year_end))
-        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=year_end))
-        .filter(not_revoked(year_end))
-        .exclude(Exists(filed))
+    """Every year's report not filed of a qualification held within the last OVERDUE_DAYS, oldest first;
+    a report filed under a renewal (the same organization and kind) counts for the year too."""
+    ended_long_ago = day - datetime.timedelta(days=OVERDUE_DAYS)
+    holding = (
+        vouched(Qualification.objects.filter(kind__annual_report=True))
+        .filter(Q(valid_until__isnull=True) | Q(valid_until__gte=ended_long_ago))
+        .filter(Q(revoked_on__isnull=True) | Q(revoked_on__gte=ended_long_ago))
         .select_related("organization__division", "organization__zone", "kind")
+        .order_by("organization", "kind", F("issued_on").desc(nulls_last=True), "-pk")
     )
-    detail = gettext("yearly report on %(year)s") % {"year": year}
-    for qualification in scope(owing):
-        yield Reminder(ReminderKind.ANNUAL_REPORT, qualification, qualification.organization, due_on, day, detail)
-
-
-def in_window_day(due_on: datetime.date, day: datetime.date) -> bool:
-    return -OVERDUE_DAYS <= (due_on - day).days <= HORIZON_DAYS
+    qualifications = list(scope(holding))
+    filed = set(
+        AnnualReport.objects.filter(
+            qualification__organization__in={q.organization_id for q in qualifications},
+            filed_on__isnull=False,
+        ).values_list("qualification__organization", "qualification__kind", "year")
+    )
+    for qualification in qualifications:
+        for year in report_years(qualification, day):
+            owed = (qualification.organization_id, qualification.kind_id, year)
+            if owed in filed:
+                continue
+            filed.add(owed)  # one reminder per organization, kind and year (the newest qualification)
+            detail = gettext("yearly report on %(year)s") % {"year": year}
+            organization = qualification.organization
+            yield Reminder(ReminderKind.ANNUAL_REPORT, qualification, organization, report_due_on(year), day, detail)
 
 
 def ending_terms(day: datetime.date, scope: Scope) -> Iterator[Reminder]:
-    serving = Commissioner.objects.filter(in_window("term_end", day), status=Commissioner.Status.ACTIVE)
+    serving = vouched(Commissioner.objects.all()).filter(in_window("term_end", day), status=Commissioner.Status.ACTIVE)
     serving = serving.select_related(
         "talent__employer__division", "talent__employer__zone", "organization__division", "organization__zone"
     )
@@ -213,7 +244,7 @@ def ending_terms(day: datetime.date, scope: Scope) -> Iterator[Reminder]:
 
 
 def ending_agreements(day: datetime.date, scope: Scope) -> Iterator[Reminder]:
-    flexible = Talent.objects.filter(
+    flexible = vouched(Talent.objects.all()).filter(
         in_window("agreement_ends_on", day), introduction_mode=Talent.IntroductionMode.FLEXIBLE
     )
     for talent in scope(flexible.select_related("employer__division", "employer__zone")):

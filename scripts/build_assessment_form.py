@@ -1,8 +1,9 @@
 """Build the layout of the annual assessment form: registry/templates/registry/assessment/assessment_form.docx.
 
 The form is a Chinese document with {{placeholders}}, each in a run of its own, that
-registry/assessment_files.py fills; the row holding {{part_name}} is repeated for every part of the
-score. Run again after changing the layout and commit the .docx:
+registry/assessment_files.py fills (the title's subject and the second details row's labels too:
+the one form serves commissioners, teams and workstations); the row holding {{part_name}} is
+repeated for every part of the score. Run again after changing the layout and commit the .docx:
 
     .venv/bin/python scripts/build_assessment_form.py
 """
@@ -19,7 +20,7 @@ FONT = "SimSun"
 
 DETAILS = (
     ("姓名或单位", "{{name}}", "类别", "{{kind}}"),
-    ("派出单位", "{{dispatching_unit}}", "服务领域", "{{service_field}}"),
+    ("{{unit_label}}", "{{unit}}", "{{field_label}}", "{{field}}"),
     ("所属旗县区", "{{district}}", "考核年度", "{{year}}"),
 )
 PARTS_HEADER = ("考核内容", "考核指标", "完成情况", "满分目标", "权重", "得分")
@@ -50,9 +51,10 @@ def build(output: Path = OUTPUT) -> None:
     style.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
     title = document.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = title.add_run("呼和浩特市科技特派员年度考核表")
-    run.bold = True
-    run.font.size = Pt(16)
+    for text in ("呼和浩特市", "{{title}}", "年度考核表"):
+        run = title.add_run(text)
+        run.bold = True
+        run.font.size = Pt(16)
     details = document.add_table(rows=0, cols=4, style="Table Grid")
     for details_row in DETAILS:
         fill_row(details.add_row(), details_row)
@@ -65,7 +67,7 @@ def build(output: Path = OUTPUT) -> None:
     for result_row in RESULT:
         fill_row(result.add_row(), result_row)
     note = document.add_paragraph()
-    note.add_run("得分按当年考核方案，依据已审核通过的服务记录计算。生成时间：")
+    note.add_run("得分按当年考核方案，依据已审核通过的服务记录（特派团、工作站含其成员的服务记录）计算。生成时间：")
     note.add_run("{{generated_at}}")
     output.parent.mkdir(parents=True, exist_ok=True)
     document.save(str(output))

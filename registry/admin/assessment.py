@@ -1,6 +1,7 @@
 """The annual assessment on the admin: the scheme's parts (weights adding up to 100), the 生成年度考核
-page, the confirmation page of an assessment, and the downloads (a .docx form per commissioner, an
-.xlsx list per district). Every page calls registry.assessment, which decides and explains refusals."""
+page, the confirmation page of an assessment, and the downloads (a .docx form per assessment of a
+commissioner, team or workstation, an .xlsx list per district). Every page calls registry.assessment,
+which decides and explains refusals."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from registry import assessment, audit, review
-from registry.assessment_files import DOCX, XLSX, assessment_form, district_list
+from registry.assessment_files import DOCX, XLSX, assessed_name, assessment_form, district_list
 from registry.importing.admin import attachment
 from registry.models import AuditEvent, CommissionerAssessment, ReviewStatus
 from registry.models.assessments import AssessmentScheme, AssessmentSchemePart, weights_error
@@ -187,7 +188,7 @@ class AssessmentPagesMixin(AdminBase):
         return TemplateResponse(request, "registry/assessment/confirm.html", context)
 
     def form_view(self, request, object_id):
-        """One commissioner's assessment form (.docx), for those who may export assessments."""
+        """One assessment's form (.docx: a commissioner's, team's or workstation's), for those who may export."""
         if not self.has_export_permission(request):
             raise PermissionDenied
         obj = self.get_object(request, unquote(object_id))
@@ -195,7 +196,7 @@ class AssessmentPagesMixin(AdminBase):
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
         file_name = f"{_('annual assessment')}-{obj.year}-{assessment_name(obj)}.docx"
         audit.record(AuditEvent.Kind.EXPORT, request, request.user, model=self.model, rows=1, file_name=file_name)
-        return attachment(assessment_form(obj, commissioner_district(obj)), file_name, DOCX)
+        return attachment(assessment_form(obj, assessed_district(obj)), file_name, DOCX)
 
     def district_list_view(self, request):
         """The list (.xlsx) of a district's assessments of a year; without a choice, the form asking for one."""
@@ -215,14 +216,21 @@ class AssessmentPagesMixin(AdminBase):
 
 
 def assessment_name(obj: CommissionerAssessment) -> str:
-    commissioner = obj.commissioner
-    return str(commissioner.talent or commissioner.organization or obj.pk)
+    return assessed_name(obj) or str(obj.pk)
 
 
-def commissioner_district(obj: CommissionerAssessment) -> str:
-    """The division (else the zone) of the commissioner's employer or unit, for the form."""
-    commissioner = obj.commissioner
-    organization = commissioner.organization or (commissioner.talent.employer if commissioner.talent else None)
+def assessed_district(obj: CommissionerAssessment) -> str:
+    """The division (else the zone) of what is assessed, for the form: a commissioner's employer or
+    unit, a team leader's employer (else the first division the team serves), a workstation's host."""
+    commissioner, team = obj.commissioner, obj.team
+    if commissioner is not None:
+        organization = commissioner.organization or (commissioner.talent.employer if commissioner.talent else None)
+    elif team is not None:
+        organization = team.leader.employer if team.leader else None
+        if organization is None:
+            return str(team.divisions.order_by("code").first() or "")
+    else:
+        organization = obj.workstation.host if obj.workstation else None
     if organization is None:
         return ""
     return str(organization.division or organization.zone or "")

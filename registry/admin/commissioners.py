@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from registry.merging import field_label
 from registry.models import (
     AssessmentScheme,
     AssessmentSchemePart,
@@ -28,6 +29,11 @@ class WorkstationMemberInline(DomainInline):
     autocomplete_fields = ("talent",)
 
 
+class CommissionerAssessmentInline(DomainInline):
+    model = CommissionerAssessment
+    fields = ("year", "grade", "comment")
+
+
 @admin.register(Workstation)
 class WorkstationAdmin(RegistryAdmin):
     list_display = (
@@ -44,7 +50,7 @@ class WorkstationAdmin(RegistryAdmin):
     list_select_related = ("host",)
     autocomplete_fields = ("host", "citations")
     annotations = {"member_count": count_of(WorkstationMember, "workstation", left_on__isnull=True)}
-    inlines = (WorkstationMemberInline,)
+    inlines = (WorkstationMemberInline, CommissionerAssessmentInline)
     fieldsets = (
         (None, {"fields": ("name", "kind", "host")}),
         (_("Filing"), {"fields": ("filing_level", "filed_on", "honours")}),
@@ -89,16 +95,12 @@ class CommissionerTeamAdmin(RegistryAdmin):
         "member_count": count_of(CommissionerTeam.members.through, "commissionerteam"),
         "commissioner_count": count_of(Commissioner, "team"),
     }
+    inlines = (CommissionerAssessmentInline,)
     fieldsets = (
         (None, {"fields": ("name", "leader", "members")}),
         (_("Service area"), {"fields": ("service_area", "divisions")}),
         SOURCES_FIELDSET,
     )
-
-
-class CommissionerAssessmentInline(DomainInline):
-    model = CommissionerAssessment
-    fields = ("year", "grade", "comment")
 
 
 @admin.register(Commissioner)
@@ -149,13 +151,37 @@ class CommissionerAdmin(RegistryAdmin):
     )
 
 
+class AssessedFilter(admin.SimpleListFilter):
+    """Assessments of commissioners, of teams or of workstations."""
+
+    title = _("assessed")
+    parameter_name = "assessed"
+
+    def lookups(self, request, model_admin):
+        return [(name, field_label(CommissionerAssessment, name)) for name in ASSESSED]
+
+    def queryset(self, request, queryset):
+        if self.value() in ASSESSED:
+            return queryset.filter(**{f"{self.value()}__isnull": False})
+        return queryset
+
+
+ASSESSED = CommissionerAssessment.ASSESSED_FIELDS
+
+
 @admin.register(CommissionerAssessment)
 class CommissionerAssessmentAdmin(AssessmentPagesMixin, RegistryAdmin):
-    list_display = ("commissioner", "year", "score", "proposed_grade", "grade", "comment", "confirmation")
-    list_filter = ("year", "grade", "proposed_grade", "commissioner__kind")
-    search_fields = ("commissioner__talent__name", "commissioner__organization__name", "comment")
-    list_select_related = ("commissioner__talent", "commissioner__organization")
-    autocomplete_fields = ("commissioner",)
+    list_display = ("assessed", "year", "score", "proposed_grade", "grade", "comment", "confirmation")
+    list_filter = ("year", "grade", "proposed_grade", AssessedFilter, "commissioner__kind", "workstation__kind")
+    search_fields = (
+        "commissioner__talent__name",
+        "commissioner__organization__name",
+        "team__name",
+        "workstation__name",
+        "comment",
+    )
+    list_select_related = ("commissioner__talent", "commissioner__organization", "team", "workstation")
+    autocomplete_fields = ("commissioner", "team", "workstation")
     readonly_fields = (
         "scheme",
         "score",
@@ -167,13 +193,24 @@ class CommissionerAssessmentAdmin(AssessmentPagesMixin, RegistryAdmin):
         "confirmed_at",
     )
     fieldsets = (
-        (None, {"fields": ("commissioner", "year", "grade", "override_reason", "comment")}),
+        (
+            _("Assessed"),
+            {
+                "fields": ("commissioner", "team", "workstation"),
+                "description": _("Exactly one: a commissioner, a commissioner team or a workstation."),
+            },
+        ),
+        (None, {"fields": ("year", "grade", "override_reason", "comment")}),
         (
             _("Generated from the scheme"),
             {"fields": ("scheme", "score", "proposed_grade", "score_breakdown", ("generated_by", "generated_at"))},
         ),
         (_("Confirmation"), {"fields": (("confirmed_by", "confirmed_at"),)}),
     )
+
+    @admin.display(description=_("assessed"))
+    def assessed(self, obj):
+        return obj.assessed
 
     @admin.display(description=_("score breakdown"))
     def score_breakdown(self, obj):

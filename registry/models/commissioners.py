@@ -29,6 +29,18 @@ SERVICE_DATES = DateOrder(
 )
 
 
+def exactly_one(*fields: str) -> models.Q:
+    """The condition that exactly one of the (nullable) `fields` is filled."""
+    condition = models.Q()
+    for chosen in fields:
+        filled = models.Q(**{f"{chosen}__isnull": False})
+        for other in fields:
+            if other != chosen:
+                filled &= models.Q(**{f"{other}__isnull": True})
+        condition |= filled
+    return condition
+
+
 class Workstation(Reviewed, CitedModel):
     """A workstation hosted by an organization: for enterprise commissioners, commissioner experts
     or academician experts."""
@@ -220,11 +232,14 @@ class Commissioner(Reviewed, CitedModel):
 
 
 class CommissionerAssessment(Reviewed, RegistryModel):
-    """The annual assessment of a commissioner: the grade, and when generated from the year's scheme
-    (registry/assessment.py) the score, the proposed grade and its breakdown; a reviewer confirms the
-    grade or overrides it with a reason as the record is approved."""
+    """The annual assessment of a commissioner, a commissioner team or a workstation (exactly one of
+    them): the grade, and when generated from the year's scheme (registry/assessment.py) the score,
+    the proposed grade and its breakdown; a reviewer confirms the grade or overrides it with a reason
+    as the record is approved."""
 
-    NATURAL_KEY = ("commissioner__id", "year")
+    NATURAL_KEY = ("commissioner__id", "team__name", "workstation__name", "year")
+    # The fields naming what is assessed; exactly one is filled.
+    ASSESSED_FIELDS = ("commissioner", "team", "workstation")
 
     class Grade(models.TextChoices):
         EXCELLENT = "excellent", _("excellent")
@@ -233,7 +248,28 @@ class CommissionerAssessment(Reviewed, RegistryModel):
         FAIL = "fail", _("fail")
 
     commissioner = models.ForeignKey(
-        Commissioner, models.CASCADE, verbose_name=_("commissioner"), related_name="assessments"
+        Commissioner,
+        models.CASCADE,
+        verbose_name=_("commissioner"),
+        related_name="assessments",
+        null=True,
+        blank=True,
+    )
+    team = models.ForeignKey(
+        CommissionerTeam,
+        models.CASCADE,
+        verbose_name=_("commissioner team"),
+        related_name="assessments",
+        null=True,
+        blank=True,
+    )
+    workstation = models.ForeignKey(
+        Workstation,
+        models.CASCADE,
+        verbose_name=_("workstation"),
+        related_name="assessments",
+        null=True,
+        blank=True,
     )
     year = models.PositiveSmallIntegerField(_("year"))
     grade = models.CharField(_("grade"), max_length=20, choices=Grade.choices)
@@ -274,11 +310,28 @@ class CommissionerAssessment(Reviewed, RegistryModel):
         verbose_name_plural = _("annual assessments")
         ordering = ["-year"]
         constraints = [
+            models.CheckConstraint(
+                condition=exactly_one("commissioner", "team", "workstation"),
+                name="registry_assessment_one_assessed",
+                violation_error_message=_(
+                    "An annual assessment is of exactly one commissioner, commissioner team or workstation."
+                ),
+            ),
             models.UniqueConstraint(
                 fields=["commissioner", "year"],
                 name="registry_assessment_unique_year",
                 violation_error_message=_("This commissioner already has an assessment for this year."),
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["team", "year"],
+                name="registry_assessment_unique_team_year",
+                violation_error_message=_("This commissioner team already has an assessment for this year."),
+            ),
+            models.UniqueConstraint(
+                fields=["workstation", "year"],
+                name="registry_assessment_unique_workstation_year",
+                violation_error_message=_("This workstation already has an assessment for this year."),
+            ),
         ]
 
     def clean(self):
@@ -286,8 +339,13 @@ class CommissionerAssessment(Reviewed, RegistryModel):
         if error:
             raise ValidationError({"override_reason": error})
 
+    @property
+    def assessed(self) -> Commissioner | CommissionerTeam | Workstation | None:
+        """The commissioner, team or workstation this assessment is of."""
+        return self.commissioner or self.team or self.workstation
+
     def __str__(self):
-        return f"{self.commissioner} {self.year}"
+        return f"{self.assessed or ''} {self.year}".strip()
 
 
 def override_error(proposed: str, grade: str, reason: str) -> str | None:

@@ -25,6 +25,7 @@ from registry.models import (
     SentReminder,
     Talent,
 )
+from registry.tests.review_support import approved
 from registry.tests.support import make_user
 
 TODAY = datetime.date(2027, 11, 20)
@@ -48,25 +49,33 @@ class ReminderPageTests(TestCase):
         kind = QualificationKind.objects.get(name="高新技术企业")
         firm_a = Organization.objects.create(name="甲区某科技有限公司", division=cls.division_a)
         firm_b = Organization.objects.create(name="乙区某科技有限公司", division=cls.division_b)
-        cls.qualification_a = Qualification.objects.create(
-            organization=firm_a,
-            kind=kind,
-            number="A1",
-            issued_on=datetime.date(2024, 12, 2),
-            valid_until=datetime.date(2027, 12, 2),
+        cls.qualification_a = approved(
+            Qualification.objects.create(
+                organization=firm_a,
+                kind=kind,
+                number="A1",
+                issued_on=datetime.date(2024, 12, 2),
+                valid_until=datetime.date(2027, 12, 2),
+            )
         )
-        cls.qualification_b = Qualification.objects.create(
-            organization=firm_b,
-            kind=kind,
-            number="B1",
-            issued_on=datetime.date(2024, 11, 1),
-            valid_until=datetime.date(2027, 11, 1),
+        cls.qualification_b = approved(
+            Qualification.objects.create(
+                organization=firm_b,
+                kind=kind,
+                number="B1",
+                issued_on=datetime.date(2024, 11, 1),
+                valid_until=datetime.date(2027, 11, 1),
+            )
         )
-        for qualification in (cls.qualification_a, cls.qualification_b):  # the reports on 2026 are filed
-            AnnualReport.objects.create(qualification=qualification, year=2026, filed_on=datetime.date(2027, 5, 20))
+        for qualification in (cls.qualification_a, cls.qualification_b):  # the reports on 2024–2026 are filed
+            for year in (2024, 2025, 2026):
+                filed_on = datetime.date(year + 1, 5, 20)
+                AnnualReport.objects.create(qualification=qualification, year=year, filed_on=filed_on)
         talent = Talent.objects.create(name="李某", employer=firm_a)
-        cls.commissioner_a = Commissioner.objects.create(
-            talent=talent, kind=Commissioner.Kind.ENTERPRISE, term_end=datetime.date(2028, 1, 31)
+        cls.commissioner_a = approved(
+            Commissioner.objects.create(
+                talent=talent, kind=Commissioner.Kind.ENTERPRISE, term_end=datetime.date(2028, 1, 31)
+            )
         )
         cls.clerk_a = make_user(roles.DATA_ENTRY, username="clerk_a", scope=[cls.division_a], email="a@example.org")
         cls.clerk_b = make_user(roles.DATA_ENTRY, username="clerk_b", scope=[cls.division_b], email="b@example.org")

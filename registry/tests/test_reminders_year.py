@@ -26,6 +26,7 @@ from registry.models import (
     Talent,
 )
 from registry.reminders import Due
+from registry.tests.review_support import approved
 from registry.tests.support import make_user
 
 day = datetime.date
@@ -53,12 +54,14 @@ class ReminderYearTests(TestCase):
         cls.division = Division.objects.filter(in_hohhot=True).order_by("code")[0]
         cls.organization = Organization.objects.create(name="内蒙古某乳业科技有限公司", division=cls.division)
         cls.high_tech_kind = QualificationKind.objects.get(name="高新技术企业")
-        cls.high_tech = Qualification.objects.create(
-            organization=cls.organization,
-            kind=cls.high_tech_kind,
-            number="GR202415000001",
-            issued_on=day(2024, 12, 2),
-            valid_until=day(2027, 12, 2),
+        cls.high_tech = approved(
+            Qualification.objects.create(
+                organization=cls.organization,
+                kind=cls.high_tech_kind,
+                number="GR202415000001",
+                issued_on=day(2024, 12, 2),
+                valid_until=day(2027, 12, 2),
+            )
         )
         # Reports on 2024, 2025 and 2026 filed: only the expiry reminds in 2027.
         for year in (2024, 2025, 2026):
@@ -113,13 +116,16 @@ class ReminderYearTests(TestCase):
             index = self.client.get(reverse("admin:index"))
         self.assertContains(index, 'id="reminder-notices"')
         self.assertContains(index, "内蒙古某乳业科技有限公司")
-        Qualification.objects.create(
+        renewal = Qualification.objects.create(
             organization=self.organization,
             kind=self.high_tech_kind,
             number="GR202715000009",
             issued_on=day(2027, 11, 10),
             valid_until=day(2030, 11, 10),
         )
+        # A renewal still being entered does not count yet; once approved, it replaces the old one.
+        self.assertEqual(len(self.expiry_rows(day(2027, 11, 20))), 1)
+        approved(renewal)
         self.assertEqual(self.expiry_rows(day(2027, 11, 20)), [])
         before = len(mail.outbox)
         run(day(2027, 12, 5))
@@ -154,6 +160,7 @@ class ReminderYearTests(TestCase):
         )
         sme.full_clean()
         sme.save()
+        approved(sme)
         talent = Talent.objects.create(
             name="王某",
             employer=self.organization,
@@ -161,19 +168,24 @@ class ReminderYearTests(TestCase):
             introduced_on=day(2024, 1, 1),
             agreement_ends_on=day(2027, 1, 15),
         )
-        Commissioner.objects.create(talent=talent, kind=Commissioner.Kind.ENTERPRISE, term_end=day(2027, 1, 31))
+        approved(talent)
+        approved(
+            Commissioner.objects.create(talent=talent, kind=Commissioner.Kind.ENTERPRISE, term_end=day(2027, 1, 31))
+        )
         found = {r.kind: r for r in reminders.reminders(None, day(2027, 1, 2))}
         self.assertEqual(found[ReminderKind.REGISTRATION].detail, "2027 年度入库")
         self.assertEqual(found[ReminderKind.REGISTRATION].due, Due.OVERDUE)  # not registered for 2027
         self.assertEqual(found[ReminderKind.AGREEMENT].due_on, day(2027, 1, 15))
         self.assertEqual(found[ReminderKind.COMMISSIONER_TERM].due_on, day(2027, 1, 31))
         # Registering for 2027 clears the 科小 reminder; a commissioner no longer serving has none.
-        Qualification.objects.create(
-            organization=self.organization,
-            kind=sme_kind,
-            number="2027150100001",
-            issued_on=day(2027, 1, 5),
-            valid_until=day(2027, 12, 31),
+        approved(
+            Qualification.objects.create(
+                organization=self.organization,
+                kind=sme_kind,
+                number="2027150100001",
+                issued_on=day(2027, 1, 5),
+                valid_until=day(2027, 12, 31),
+            )
         )
         Commissioner.objects.update(status=Commissioner.Status.ENDED)
         left = {r.kind for r in reminders.reminders(None, day(2027, 1, 6))}

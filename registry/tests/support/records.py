@@ -16,7 +16,7 @@ from typing import Any
 from django.db import models
 
 from registry import roles
-from registry.models import Commissioner, Organization, Talent
+from registry.models import Commissioner, CommissionerAssessment, Organization, Talent
 from registry.models.lookups import Lookup
 
 # Nullable links `shared` fills so that every record reaches an organization (and hence a district)...
@@ -104,4 +104,7 @@ class RecordFactory:
                 unit = self.make(Organization, depth + 1)
                 return {"kind": Commissioner.Kind.LEGAL_PERSON, "talent": None, "organization": unit}
             return {"talent": self.make(Talent, depth + 1), "organization": None}
+        if model is CommissionerAssessment:
+            # Of exactly one commissioner, team or workstation (a database constraint).
+            return {"commissioner": self.make(Commissioner, depth + 1), "team": None, "workstation": None}
         return {}
