@@ -25,19 +25,23 @@ from registry.models import Attachment, EvidenceKind, EvidenceRequirement
 
 
 class AttachmentForm(forms.ModelForm):
-    """A new file: its content checked (type from the content, size), its facts filled in."""
+    """A new file: its content checked (type from the content, size), its facts filled in. The upload
+    is a form field of its own, not the model's `file`, so a stored row never shows its storage name."""
+
+    upload = forms.FileField(label=gettext_lazy("file"))
 
     class Meta:
         model = Attachment
-        fields = ["kind", "file"]
+        fields = ["kind"]
 
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
+    def clean_upload(self):
+        upload = self.cleaned_data["upload"]
         if upload and not self.instance.pk:
             name = upload.name or ""
             self.instance.media_type = evidence.check_file(name, upload.size or 0, upload)
             self.instance.original_name = name[:255]
             self.instance.size = upload.size or 0
+            self.instance.file = upload
         return upload
 
 
@@ -59,7 +63,7 @@ class AttachmentInline(GenericTabularInline):
     form = AttachmentForm
     formset = AttachmentFormSet  # type: ignore[assignment]  # a generic inline's formset, as Django expects
     extra = 0
-    fields = ["kind", "file", "facts"]
+    fields = ["kind", "upload", "facts"]
     readonly_fields = ["facts"]
     verbose_name = gettext_lazy("evidence file")
     verbose_name_plural = gettext_lazy("evidence (PDF, JPEG, PNG, OFD, DOCX, XLSX)")
@@ -67,6 +71,11 @@ class AttachmentInline(GenericTabularInline):
     # A stored file shows as its facts and download link, never as its internal storage name.
     def get_fields(self, request, obj=None):
         return self.fields if obj is not None and self._may_change(request, obj) else ["kind", "facts"]
+
+    @admin.display(description=gettext_lazy("file"))
+    def upload(self, obj):
+        """The upload column of a stored row (stored rows are read-only): empty, its facts are beside it."""
+        return ""
 
     @admin.display(description=gettext_lazy("uploaded file"))
     def facts(self, obj):

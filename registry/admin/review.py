@@ -203,8 +203,8 @@ class ReviewMixin(AdminBase):
     def save_formset(self, request, form, formset, change):
         if formset.model is Attachment:
             for attachment_form in formset.extra_forms:
-                if attachment_form.has_changed() and attachment_form.cleaned_data.get("file"):
-                    evidence.describe(attachment_form.instance, attachment_form.cleaned_data["file"], request.user)
+                if attachment_form.has_changed() and attachment_form.cleaned_data.get("upload"):
+                    evidence.describe(attachment_form.instance, attachment_form.cleaned_data["upload"], request.user)
         super().save_formset(request, form, formset, change)
 
     # The state badges of lists and change pages.

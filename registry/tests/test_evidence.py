@@ -108,7 +108,7 @@ class EvidenceTests(TestCase):
         data[f"{prefix}-TOTAL_FORMS"] = str(len(files))
         for number, (kind_name, name, content) in enumerate(files):
             data[f"{prefix}-{number}-kind"] = str(kind(kind_name).pk)
-            data[f"{prefix}-{number}-file"] = SimpleUploadedFile(name, content)
+            data[f"{prefix}-{number}-upload"] = SimpleUploadedFile(name, content)
         return self.client.post(url, data)
 
     def attach(self, record, kind_name, name="照片.png", content=PNG, user=None):
@@ -156,6 +156,15 @@ class EvidenceTests(TestCase):
         self.assertNotIn("田间", photo.file.name)  # stored under a random name
         review.submit(self.record, self.cast["clerk"])
         self.assertEqual(self.record.review_status, ReviewStatus.SUBMITTED)
+
+    def test_a_stored_file_of_an_editable_record_shows_its_facts_never_its_storage_name(self):
+        photo = self.attach(self.record, "现场照片", "田间.png")
+        self.client.force_login(self.cast["clerk"])
+        page = self.client.get(admin_url(ServiceRecord, "change", self.record.pk)).content.decode()
+        self.assertIn("田间.png", page)
+        self.assertIn(f"/admin/evidence/{photo.pk}/", page)
+        self.assertNotIn(photo.file.name, page)
+        self.assertIn('type="file"', page)  # new files may still be added
 
     def test_a_file_whose_content_is_not_its_name_is_refused_on_the_form(self):
         response = self.upload(self.cast["clerk"], self.record, [("服务确认书", "确认书.pdf", PNG)])
