@@ -40,13 +40,19 @@ class FieldChange:
 
 def restored_fields(model, user) -> list:
     """The fields a revert by `user` sets: plain and foreign-key values staff edit, not the primary
-    key, the timestamps, values the record computes itself (pinyin sort keys) or (for users without
-    the permission) personal data."""
+    key, the timestamps, values the record computes itself (pinyin sort keys), a workflow's values or
+    (for users without the permission) personal data."""
     hidden = set(access.hidden_fields(user, model))
+    # Values another workflow writes (a contract's registration, registry/registration.py) stay too.
+    workflow = set(getattr(model, "WORKFLOW_FIELDS", ()))
     return [
         field
         for field in model._meta.concrete_fields
-        if field.editable and not field.primary_key and field.name not in SKIPPED and field.name not in hidden
+        if field.editable
+        and not field.primary_key
+        and field.name not in SKIPPED
+        and field.name not in hidden
+        and field.attname not in workflow
     ]
 
 

@@ -16,7 +16,7 @@ from django.db import connections
 from django.test import TestCase, TransactionTestCase, override_settings, skipUnlessDBFeature
 from django.utils import timezone, translation
 
-from registry import registration, roles
+from registry import history, registration, roles
 from registry.importing import service
 from registry.models import (
     AuditEvent,
@@ -220,6 +220,16 @@ class RegistrationRulesTests(TestCase):
         self.assertFalse(small.needs_expert_review)
         with override_settings(CONTRACT_EXPERT_REVIEW_THRESHOLD=1000):
             self.assertFalse(self.contract.needs_expert_review)
+
+    def test_a_history_revert_brings_back_no_earlier_registration(self):
+        registration.register(self.contract, self.users["registrar"], entered())
+        registration.change(self.contract, self.users["registrar"], entered("2024150102000009"), "变更金额")
+        before_change = self.stored().history.get(registration_number="2024150102000001")
+        set_status(self.contract, ReviewStatus.RETURNED)  # reopened, so it may change
+        editor = make_user("xc_editor", roles.DATA_ENTRY, divisions=[division(XINCHENG)])
+        history.revert(self.stored(), before_change, editor)
+        stored = self.stored()
+        self.assertEqual((stored.registration_number, stored.registration_status), ("2024150102000009", CHANGED))
 
     def test_the_migration_registers_numbered_contracts(self):
         numbered = contract("已有登记号", registration_number="2023150102000777")
