@@ -17,10 +17,10 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from registry import access
-from registry.models import Organization
+from registry.models import Organization, Talent
 
 from . import values
-from .columns import Column
+from .columns import Column, in_chinese
 from .header import BoundColumn
 from .plan import NewOrganization
 from .relations import Resolver, candidate_names, split_many
@@ -72,13 +72,11 @@ class RelatedNames:
 
     def value_for(self, text: str, column: Column) -> int | NewOrganization:
         """The pk `text` names; ValueError when it names none or several (unless it may be created)."""
+        resolver = self.resolver(column.related_model)
         try:
-            pk = self.resolver(column.related_model).pk_for(text)
+            pk = resolver.pk_for(text)
         except LookupError:
-            raise ValueError(
-                _("“%(value)s” matches several %(model)s; write it more precisely")
-                % {"value": text, "model": column.related_model._meta.verbose_name_plural}
-            ) from None
+            raise ValueError(self.ambiguity(text, column, resolver.identities(text))) from None
         if pk is not None:
             return pk
         if not self.personal_keys and access.personal_fields(column.related_model) and values.looks_personal(text):
@@ -94,6 +92,30 @@ class RelatedNames:
             _("no %(model)s named “%(value)s” was found")
             % {"model": column.related_model._meta.verbose_name, "value": text}
         )
+
+    def ambiguity(self, text: str, column: Column, identities: list[str] | None) -> str:
+        """Why a cell naming several records is refused: who they are by their IDENTIFIED_BY value
+        (masked for a user who may not see it) and how to name one."""
+        model = column.related_model
+        details = {"value": text, "model": model._meta.verbose_name_plural}
+        if identities is None:
+            return _("“%(value)s” matches several %(model)s; write it more precisely") % details
+        identified_by = model._meta.get_field(model.IDENTIFIED_BY)
+        field = in_chinese(identified_by.verbose_name)
+        details.update(count=len(identities), field=field, values="、".join(identities))
+        if identified_by.name in access.personal_fields(model) and not self.personal_keys:
+            return (
+                _(
+                    "“%(value)s” matches %(count)d %(model)s (%(field)s: %(values)s); naming one needs its %(field)s, "
+                    "so staff with the 个人信息查看 role must import this row"
+                )
+                % details
+            )
+        if model is Talent:  # a talent's cell may name them by identity number (relations.Resolver)
+            return _("“%(value)s” matches %(count)d %(model)s (%(field)s: %(values)s); write the %(field)s instead") % (
+                details
+            )
+        return _("“%(value)s” matches %(count)d %(model)s (%(field)s: %(values)s); write it more precisely") % details
 
     def check_creatable(self, text: str, column: Column) -> None:
         """ValueError unless an organization named `text` may be created for this cell: not for a

@@ -61,7 +61,8 @@ class Column:
         model_field = self.field
         self.name = model_field.name
         self.attname = getattr(model_field, "attname", model_field.name)
-        self.is_fk = bool(model_field.many_to_one)
+        # A one-to-one link (a broker's talent, an agency's organization) is a foreign key that is unique.
+        self.is_fk = bool(model_field.many_to_one or model_field.one_to_one)
         self.is_m2m = bool(model_field.many_to_many)
         self.is_relation = self.is_fk or self.is_m2m
         self.related_model: Any = model_field.related_model

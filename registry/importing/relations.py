@@ -10,7 +10,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
 from django.db import models
+from django.utils.translation import gettext as _
 
+from registry import access
 from registry.models import Organization, OrganizationAlias, Talent
 from registry.models.lookups import Lookup
 from registry.validators import id_number_form, id_number_spellings
@@ -52,7 +54,7 @@ class Resolver:
         self.personal_keys = personal_keys  # whether an identity number may name a talent
         self.paths = display_paths(model)
         self.found: dict[str, int] = {}
-        self.ambiguous: set[str] = set()
+        self.ambiguous: dict[str, set[int]] = {}  # a text naming several records -> their pks
         self._names: dict[int, str] | None = None
 
     def load(self, texts: set[str]) -> None:
@@ -64,7 +66,7 @@ class Resolver:
         for chunk in chunks(texts):
             for text, pk in self.candidates(chunk):
                 if self.found.get(text, pk) != pk:
-                    self.ambiguous.add(text)
+                    self.ambiguous.setdefault(text, {self.found[text]}).add(pk)
                 self.found[text] = pk
 
     def names(self) -> dict[int, str]:
@@ -74,10 +76,29 @@ class Resolver:
         return self._names
 
     def pk_for(self, text: str) -> int | None:
-        """The pk, None when unknown; raises ValueError when the name fits several records."""
+        """The pk, None when unknown; raises LookupError when the name fits several records."""
         if text in self.ambiguous:
             raise LookupError(text)
         return self.found.get(text)
+
+    def identities(self, text: str) -> list[str] | None:
+        """The IDENTIFIED_BY values (a talent's identity number, masked unless personal keys are
+        allowed) of the records an ambiguous `text` names, so the message can say who they are; None
+        for a model without one."""
+        identified_by = getattr(self.model, "IDENTIFIED_BY", None)
+        if identified_by is None:
+            return None
+        pks = sorted(self.ambiguous.get(text, ()))
+        stored = dict(self.model._default_manager.filter(pk__in=pks).values_list("pk", identified_by))
+        hidden = identified_by in access.personal_fields(self.model) and not self.personal_keys
+        shown = []
+        for pk in pks:
+            value = stored.get(pk)
+            if value in (None, ""):
+                shown.append(_("not filled in"))
+            else:
+                shown.append(access.mask(value) if hidden else str(value))
+        return shown
 
     def candidates(self, texts: Sequence[str]) -> Iterator[tuple[str, int]]:
         model: Any = self.model
