@@ -15,7 +15,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from registry import roles
-from registry.importing import export_jobs, service, writing
+from registry.importing import background, export_jobs, service, writing
 from registry.models import AuditEvent, ExportJob, Organization, PendingImport, StaffScope, Talent
 from registry.tests.access_support import make_user
 from registry.tests.review_support import XINCHENG, YUQUAN, division
@@ -91,8 +91,23 @@ class BackgroundExportTests(TestCase):
         self.assertContains(waiting, "后台程序正在写入文件")
         self.assertContains(self.client.get(EXPORT), "正在写入文件")  # listed among the user's exports
         self.assertFalse(AuditEvent.objects.filter(kind=AuditEvent.Kind.EXPORT).exists())
-        with mock.patch("registry.importing.background.PROGRESS_EVERY_SECONDS", 0):
-            export_jobs.write_export.call(job.pk)
+        seen: list[tuple[int, int]] = []
+        pages = []
+        report = background.ProgressReport.__call__
+
+        def watched(reporter, done, total):  # what a progress page reads while the worker writes
+            report(reporter, done, total)
+            seen.append(ExportJob.objects.values_list("rows_done", "rows_total").get(pk=job.pk))
+            if done == 3:
+                pages.append(self.page(job))
+
+        with mock.patch.object(background, "PROGRESS_EVERY_SECONDS", 0):
+            with mock.patch.object(background.ProgressReport, "__call__", watched):
+                export_jobs.write_export.call(job.pk)
+        self.assertEqual(seen, [(done, 6) for done in range(1, 7)])
+        halfway = pages[0]
+        self.assertContains(halfway, "已写入 3 行，共 6 行（50%）")
+        self.assertContains(halfway, '<progress max="6" value="3">')
         job.refresh_from_db()
         self.assertEqual((job.state, job.rows_done, job.rows_total), (State.DONE, 6, 6))
         self.assertGreater(job.expires_at, timezone.now() + timedelta(hours=23))
