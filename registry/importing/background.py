@@ -20,10 +20,12 @@ from .models import BackgroundJob, ExportJob, PendingImport
 PROGRESS_EVERY_SECONDS = 1.0
 
 
-def remove_expired() -> None:
-    """Delete expired imports (plans, uploads, error workbooks) and expired exports (their files)."""
-    PendingImport.objects.expired().delete()
-    ExportJob.objects.expired().delete()
+def remove_expired() -> tuple[int, int]:
+    """Delete expired imports (plans, uploads, error workbooks) and expired exports (their files):
+    (imports, exports) removed. Also run daily by `manage.py remove_expired_files`."""
+    imports, _kinds = PendingImport.objects.expired().delete()
+    exports, _kinds = ExportJob.objects.expired().delete()
+    return imports, exports
 
 
 def is_stale(job: BackgroundJob, running: Collection[str]) -> bool:

@@ -10,6 +10,7 @@ from typing import Any
 from unittest import mock
 
 from django.contrib.auth.models import Group, Permission
+from django.core.management import call_command
 from django.test import TestCase, override_settings
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -242,3 +243,10 @@ class BackgroundExportTests(TestCase):
         self.start()
         self.assertEqual(list(ExportJob.objects.values_list("state", flat=True)), [State.DONE])
         self.assertEqual(PendingImport.objects.count(), 1)
+        # And by the daily command, on a registry where nobody imports or exports.
+        ExportJob.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+        PendingImport.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+        output = io.StringIO()
+        call_command("remove_expired_files", stdout=output)
+        self.assertIn("已删除过期导入 1 个、过期导出文件 1 个", output.getvalue())
+        self.assertFalse(ExportJob.objects.exists() or PendingImport.objects.exists())
