@@ -279,8 +279,12 @@ IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 200_000)
 IMPORT_PENDING_TTL = envint("IMPORT_PENDING_TTL", 2 * 60 * 60)
 # Files with more rows than this are checked and written by a background task (importing/jobs.py).
 IMPORT_BACKGROUND_ROWS = envint("IMPORT_BACKGROUND_ROWS", 20_000)
-# A background import whose worker gave no sign for this long may be started again.
+# A background import or export whose worker gave no sign for this long may be started again.
 IMPORT_JOB_STALE_SECONDS = envint("IMPORT_JOB_STALE_SECONDS", 600)
+# Exports of more rows than this are written by a background task (importing/export_jobs.py); the
+# file is kept for the user who asked for EXPORT_FILE_TTL seconds.
+EXPORT_BACKGROUND_ROWS = envint("EXPORT_BACKGROUND_ROWS", 20_000)
+EXPORT_FILE_TTL = envint("EXPORT_FILE_TTL", 24 * 60 * 60)
 # Workbooks are read in a child process with this much address space and CPU time (workbook_process.py).
 IMPORT_READER_MEMORY_MB = envint("IMPORT_READER_MEMORY_MB", 2048)
 IMPORT_READER_SECONDS = envint("IMPORT_READER_SECONDS", 120)

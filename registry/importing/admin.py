@@ -3,7 +3,8 @@
 SpreadsheetMixin extends django-import-export's ImportExportMixin: its URLs, buttons, permission
 checks (import_<model> / export_<model>) and export form stay; the import steps and the file
 writing are replaced by our engine (see engine.py for why: one validation pass, bulk writes, precise
-Chinese errors, stored plan instead of a temporary file).
+Chinese errors, stored plan instead of a temporary file). Big imports and exports run in a worker
+(jobs.py, export_jobs.py); their pages show the progress and list the user's recent ones.
 """
 
 from __future__ import annotations
@@ -27,10 +28,10 @@ from import_export.forms import ExportForm
 
 from registry import audit
 
-from . import jobs, reading, service, writing
+from . import export_jobs, jobs, reading, service, writing
 from .columns import columns_for
 from .forms import ConfirmForm, SpreadsheetImportForm
-from .models import PendingImport
+from .models import ExportJob, PendingImport
 from .review_states import Target
 
 CHANGES_PER_PAGE = 50
@@ -43,6 +44,7 @@ class SpreadsheetMixin(ImportExportMixin):  # type: ignore[misc]  # django-impor
     # Format choice only: the columns are fixed so that an export can be imported again.
     export_form_class = ExportForm
     import_template_name = "registry/importing/import.html"
+    export_template_name = "registry/importing/export.html"
 
     def url_name(self, action: str) -> str:
         app_label, model_name = self.get_model_info()
@@ -67,6 +69,21 @@ class SpreadsheetMixin(ImportExportMixin):  # type: ignore[misc]  # django-impor
                 "import/errors/<uuid:token>/",
                 self.admin_site.admin_view(self.error_report_view),
                 name=self.url_name("import_errors"),
+            ),
+            path(
+                "export/<uuid:token>/",
+                self.admin_site.admin_view(self.export_job_view),
+                name=self.url_name("export_job"),
+            ),
+            path(
+                "export/<uuid:token>/file/",
+                self.admin_site.admin_view(self.export_download_view),
+                name=self.url_name("export_download"),
+            ),
+            path(
+                "export/<uuid:token>/restart/",
+                self.admin_site.admin_view(self.export_restart_view),
+                name=self.url_name("export_restart"),
             ),
         ]
         urls: list[URLPattern] = super().get_urls()
@@ -220,11 +237,66 @@ class SpreadsheetMixin(ImportExportMixin):  # type: ignore[misc]  # django-impor
     def _do_file_export(
         self, file_format: Any, request: HttpRequest, queryset: QuerySet[Any], export_form: Any = None
     ) -> HttpResponse:
-        # Our writer: Chinese headers, native cells, escaped formulas, blank personal data, audit.
+        # Our writer: Chinese headers, native cells, escaped formulas, blank personal data, audit;
+        # a big export is written by a worker and this answers with its progress page.
         kind = "csv" if file_format.get_extension() == "csv" else "xlsx"
         name = f"{self.model._meta.verbose_name_plural}-{timezone.localdate():%Y%m%d}.{kind}"
+        if export_jobs.is_big(queryset, request.user):
+            job = export_jobs.start(queryset, request.user, kind, name, audit.client_address(request))
+            return HttpResponseRedirect(reverse(f"admin:{self.url_name('export_job')}", args=[job.token]))
         data = service.export(queryset, request.user, kind, name, audit.client_address(request))
-        return attachment(data, name, writing.CSV_TYPE if kind == "csv" else writing.XLSX_TYPE)
+        return attachment(data, name, content_type_of(kind))
+
+    # The export page also lists the user's recent background exports of this kind of record.
+    def init_request_context_data(self, request: HttpRequest, form: Any) -> dict[str, Any]:
+        context: dict[str, Any] = super().init_request_context_data(request, form)
+        context["export_jobs"] = export_jobs.recent(request.user, self.model)
+        return context
+
+    def export_job_view(self, request: HttpRequest, token: str) -> HttpResponse:
+        """A background export's progress, or its download link, or why it failed."""
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        job = export_jobs.job_for(token, request.user, self.model)
+        if job is None:
+            raise Http404
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Export"),
+            "opts": self.model._meta,
+            "job": job,
+            "progress": export_jobs.estimate(job),
+        }
+        request.current_app = self.admin_site.name
+        return TemplateResponse(request, [self.export_template_name], context)
+
+    def export_download_view(self, request: HttpRequest, token: str) -> HttpResponse:
+        """The file of the user's own finished export, while they may still see all it holds."""
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        job = export_jobs.job_for(token, request.user, self.model)
+        if job is None or job.state != ExportJob.State.DONE:
+            raise Http404
+        if not export_jobs.still_allowed(job, request.user):
+            raise PermissionDenied
+        data = ExportJob.objects.filter(pk=job.pk).values_list("data", flat=True).first()
+        if data is None:
+            raise Http404
+        return attachment(bytes(data), job.file_name, content_type_of(job.kind))
+
+    def export_restart_view(self, request: HttpRequest, token: str) -> HttpResponse:
+        if request.method != "POST" or not self.has_export_permission(request):
+            raise PermissionDenied
+        job = export_jobs.job_for(token, request.user, self.model)
+        if job is None:
+            raise Http404
+        if not export_jobs.restart(job):
+            messages.warning(request, _("This export is still running; it can be started again only when it stalls."))
+        return HttpResponseRedirect(reverse(f"admin:{self.url_name('export_job')}", args=[job.token]))
+
+
+def content_type_of(kind: str) -> str:
+    return writing.CSV_TYPE if kind == "csv" else writing.XLSX_TYPE
 
 
 def attachment(data: bytes, file_name: str, content_type: str) -> HttpResponse:

@@ -11,7 +11,10 @@ kind of record listed on its import page.
 - Writing is one transaction that also marks the job imported (engine.apply_plan; the job row locked
   first): a killed worker writes nothing and the job can be started again; two workers given the same
   job write it once (the second waits for the lock and finds it imported).
-- Expired jobs are removed with the other expired pending files (service.store).
+- Expired jobs are removed with the other expired pending files and exports (background.remove_expired).
+
+Progress, the worker's sign of life and starting a stale job again are shared with the background
+exports (background.py).
 
 With django-tasks' immediate backend (the default, `make run` and the tests) a task runs inside the
 request that enqueues it, so the same code paths run without a worker.
@@ -20,7 +23,6 @@ request that enqueues it, so the same code paths run without a worker.
 from __future__ import annotations
 
 import datetime
-import time
 import zlib
 from typing import Any
 
@@ -30,12 +32,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
 
-from . import engine, reading, service
+from . import background, engine, reading, service
 from .models import PendingImport
 from .since_preview import ChangedSincePreview
 
 State = PendingImport.State
-PROGRESS_EVERY_SECONDS = 1.0
+RUNNING = (State.VALIDATING, State.APPLYING)
 
 
 def is_big(rows: int) -> bool:
@@ -46,7 +48,7 @@ def start_checking(
     model_label: str, data: bytes, file_name: str, user: Any, options: dict[str, Any], rows: int
 ) -> PendingImport:
     """A job checking the file in a worker; the caller redirects to its progress page."""
-    PendingImport.objects.expired().delete()
+    background.remove_expired()
     job = PendingImport.objects.create(
         user=user,
         model=model_label,
@@ -77,56 +79,22 @@ def start_writing(job: PendingImport, ip_address: str | None) -> bool:
 
 def is_stale(job: PendingImport) -> bool:
     """A job in a worker that gave no sign of life for IMPORT_JOB_STALE_SECONDS (the worker died)."""
-    if job.state not in (State.VALIDATING, State.APPLYING) or job.heartbeat_at is None:
-        return False
-    return timezone.now() - job.heartbeat_at > datetime.timedelta(seconds=settings.IMPORT_JOB_STALE_SECONDS)
+    return background.is_stale(job, RUNNING)
 
 
 def restart(job: PendingImport) -> bool:
     """Start a stale job again (its owner asked); False when it is not stale (any more)."""
-    if not is_stale(job):
+    if not background.claim_restart(job, RUNNING):
         return False
-    moved = PendingImport.objects.filter(pk=job.pk, state=job.state, heartbeat_at=job.heartbeat_at).update(
-        heartbeat_at=timezone.now(), rows_done=0
-    )
-    if moved:
-        step = check_file if job.state == State.VALIDATING else write_plan
-        transaction.on_commit(lambda: step.enqueue(job.pk))
-    return bool(moved)
+    step = check_file if job.state == State.VALIDATING else write_plan
+    transaction.on_commit(lambda: step.enqueue(job.pk))
+    return True
 
 
 def estimate(job: PendingImport) -> dict[str, Any]:
     """What the progress page shows: rows done and in all, percent, seconds elapsed and left."""
     since = job.heartbeat_at if job.state == State.APPLYING and job.heartbeat_at else job.created_at
-    elapsed = max((timezone.now() - since).total_seconds(), 0.0)
-    total, done = job.rows_total, min(job.rows_done, job.rows_total)
-    left = elapsed * (total - done) / done if done else None
-    return {
-        "done": done,
-        "total": total,
-        "percent": int(100 * done / total) if total else 0,
-        "elapsed": int(elapsed),
-        "left": int(left) if left is not None else None,
-        "stale": is_stale(job),
-        "running": job.state in (State.VALIDATING, State.APPLYING),
-    }
-
-
-class ProgressReport:
-    """Writes the rows checked to the job at most once a second (and the worker's sign of life)."""
-
-    def __init__(self, job_pk: int) -> None:
-        self.job_pk = job_pk
-        self.last = 0.0
-
-    def __call__(self, done: int, total: int) -> None:
-        now = time.monotonic()
-        if now - self.last < PROGRESS_EVERY_SECONDS and done < total:
-            return
-        self.last = now
-        # The planner counts two passes over the rows; the page shows rows.
-        rows = done // 2 if total else 0
-        PendingImport.objects.filter(pk=self.job_pk).update(rows_done=rows, heartbeat_at=timezone.now())
+    return background.estimate(job, RUNNING, since)
 
 
 @task()
@@ -143,7 +111,8 @@ def check_file(job_pk: int) -> None:
             table,
             job.user,
             options.get("create_missing", False),
-            ProgressReport(job.pk),
+            # The planner counts two passes over the rows; the page shows rows.
+            background.ProgressReport(PendingImport, job.pk, passes=2),
             options.get("clear_blanks", False),
             options.get("review_target", ""),
         )

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from registry import access, audit
 from registry.models import AuditEvent
 
-from . import engine, reading, review_states, writing
+from . import background, engine, reading, review_states, writing
 from .columns import columns_for, header_index
 from .header import header_score
 from .models import PendingImport
@@ -72,8 +72,8 @@ def error_report(
 
 
 def store(plan: engine.Plan, user: Any, file_name: str, report: bytes | None = None) -> PendingImport:
-    """Keep the validated plan until the user confirms it; old pending files are removed."""
-    PendingImport.objects.expired().delete()
+    """Keep the validated plan until the user confirms it; old pending files (and exports) are removed."""
+    background.remove_expired()
     return PendingImport.objects.create(
         user=user,
         model=plan.model_label,
@@ -127,12 +127,18 @@ def confirm(pending: PendingImport, user: access.Viewer, ip_address: str | None 
 def export(
     queryset: models.QuerySet[Any], user: access.Viewer, kind: str, file_name: str, ip_address: str | None = None
 ) -> bytes:
-    """An export file of the user's visible records in `queryset`; logged as an AuditEvent."""
+    """An export file of the user's visible records in `queryset`; logged as an AuditEvent.
+    (A big export is written by a worker with the same two steps: export_jobs.write_export.)"""
     data, rows = writing.export_file(queryset, user, kind)
-    audit.record(
-        AuditEvent.Kind.EXPORT, user=user, ip_address=ip_address, model=queryset.model, rows=rows, file_name=file_name
-    )
+    record_export(queryset.model, user, rows, file_name, ip_address)
     return data
+
+
+def record_export(
+    model: type[models.Model], user: access.Viewer, rows: int, file_name: str, ip_address: str | None = None
+) -> None:
+    """The audit log's line for an export file just written."""
+    audit.record(AuditEvent.Kind.EXPORT, user=user, ip_address=ip_address, model=model, rows=rows, file_name=file_name)
 
 
 def summary(plan: engine.Plan) -> str:

@@ -12,7 +12,7 @@ import codecs
 import csv
 import datetime
 import io
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
@@ -49,6 +49,12 @@ def escape_formula(value: Any) -> Any:
     return value
 
 
+def exported(queryset: models.QuerySet[Any], user: access.Viewer) -> models.QuerySet[Any]:
+    """The records of `queryset` an export for `user` holds (their districts'), in the file's order."""
+    model = queryset.model
+    return access.scope_queryset(user, queryset).order_by(*model._meta.ordering or ["pk"])
+
+
 def export_rows(
     queryset: models.QuerySet[Any], user: access.Viewer
 ) -> tuple[list[Column], list[str], Iterator[list[Any]]]:
@@ -56,7 +62,7 @@ def export_rows(
     model = queryset.model
     hidden = set(access.hidden_fields(user, model))
     columns = columns_for(model)
-    queryset = access.scope_queryset(user, queryset).order_by(*model._meta.ordering or ["pk"])
+    queryset = exported(queryset, user)
     plain = [c for c in columns if not c.is_m2m]
     selects = ["pk"]
     for column in plain:
@@ -129,12 +135,23 @@ def write_csv(header: Sequence[object], rows: Iterable[Sequence[Any]]) -> tuple[
     return codecs.BOM_UTF8 + output.getvalue().encode("utf-8"), count
 
 
-def export_file(queryset: models.QuerySet[Any], user: access.Viewer, kind: str) -> tuple[bytes, int]:
-    """(file bytes, rows) of an xlsx or csv export of `queryset` for `user`."""
+def export_file(
+    queryset: models.QuerySet[Any], user: access.Viewer, kind: str, progress: Callable[[int], None] | None = None
+) -> tuple[bytes, int]:
+    """(file bytes, rows) of an xlsx or csv export of `queryset` for `user`; `progress` is told the
+    rows written so far after each row (a background export's progress page)."""
     _columns, header, rows = export_rows(queryset, user)
+    if progress is not None:
+        rows = counted(rows, progress)
     if kind == "csv":
         return write_csv(header, rows)
     return write_xlsx(header, rows, str(queryset.model._meta.verbose_name_plural))
+
+
+def counted(rows: Iterable[list[Any]], progress: Callable[[int], None]) -> Iterator[list[Any]]:
+    for done, row in enumerate(rows, start=1):
+        yield row
+        progress(done)
 
 
 # -- templates --------------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 # The pending-import store lives with the import code that owns it.
 # API keys live with the API that reads them.
 from registry.api.keys import ApiKey  # noqa: E402
-from registry.importing.models import PendingImport  # noqa: E402
+from registry.importing.models import ExportJob, PendingImport  # noqa: E402
 
 from .access import StaffScope
 from .assessments import AssessmentScheme, AssessmentSchemePart, Measure
@@ -63,6 +63,7 @@ __all__ = [
     "DevelopmentZone",
     "Division",
     "EvidenceKind",
+    "ExportJob",
     "EvidenceRequirement",
     "Indicator",
     "IndustryCluster",
