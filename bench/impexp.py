@@ -37,6 +37,11 @@ def add_arguments(parser):
         help="largest row count run through plain django-import-export (bigger: extrapolated)",
     )
     parser.add_argument("--impexp-databases", default="sqlite,postgresql", help="sqlite and/or postgresql")
+    parser.add_argument(
+        "--impexp-contracts",
+        default="10000,100000",
+        help="technology contract rows per file, buyers and sellers as many-to-many names (comma-separated; '' skips)",
+    )
 
 
 # -- the parent: orchestrates worker processes and prints the table -------------------------------
@@ -80,6 +85,35 @@ def run(args):
                 f"  => import {size} rows: ours {ours['import']['seconds']:.2f} s vs plain "
                 f"{base['seconds']:.1f} s ({label_base}): {ratio:.0f}x faster"
             )
+        run_contracts(args, url, workdir)
+
+
+def run_contracts(args, url, workdir):
+    """Contracts whose buyers and sellers are many-to-many names, side by side with a plain resource."""
+    sizes = [int(size) for size in args.impexp_contracts.split(",") if size]
+    baseline_rate = None
+    for size in sizes:
+        worker("make_contract_files", url, rows=size, folder=str(workdir))
+        ours = {}
+        for step in ("contract_import", "contract_reimport", "contract_export"):
+            ours[step] = worker(step, url, rows=size, folder=str(workdir))
+            show(f"ours: contracts {step.split('_')[1]} (m2m)", ours[step])
+        if size <= args.impexp_baseline_max:
+            base = worker("contract_baseline", url, rows=size, folder=str(workdir))
+            show("plain DIE: contracts dry run + import", base)
+            baseline_rate = base["seconds"] / size
+            show("plain DIE: contracts export xlsx", worker("contract_baseline_export", url, rows=size))
+            label_base = "measured"
+        elif baseline_rate:
+            base = {"seconds": baseline_rate * size}
+            label_base = f"EXTRAPOLATED from {args.impexp_baseline_max} rows"
+        else:
+            continue
+        ratio = base["seconds"] / ours["contract_import"]["seconds"]
+        print(
+            f"  => import {size} contracts: ours {ours['contract_import']['seconds']:.2f} s vs plain "
+            f"{base['seconds']:.1f} s ({label_base}): {ratio:.0f}x faster"
+        )
 
 
 def show(step, result):
@@ -283,6 +317,130 @@ def task_baseline_export(rows, folder):
         dataset = modelresource_factory(Talent)().export(Talent.objects.all())
         XLSX().export_data(dataset)
     return {"seconds": time.perf_counter() - started, "rows": len(dataset), "queries": len(queries)}
+
+
+# -- technology contracts with many-to-many buyers and sellers -------------------------------------
+
+CONTRACT_HEADER = ["标题", "合同类别", "买方", "卖方", "合同金额（万元）", "技术交易额（万元）", "签订日期"]
+
+
+def contract_parties(index: int) -> tuple[list[int], list[int]]:
+    """One to three buyers and one or two sellers (organization numbers) of contract `index`."""
+    buyers = [(index * 7 + k * 13) % ORGANIZATIONS for k in range(1 + index % 3)]
+    sellers = [(index * 11 + 500 + k * 17) % ORGANIZATIONS for k in range(1 + index % 2)]
+    return buyers, sellers
+
+
+def contract_rows(size, kinds):
+    for index in range(size):
+        buyers, sellers = contract_parties(index)
+        yield [
+            f"技术合同{index:06d}",
+            kinds[index % len(kinds)],
+            "、".join(f"测试单位{n:04d}" for n in buyers),
+            "、".join(f"测试单位{n:04d}" for n in sellers),
+            100 + index % 900,
+            50 + index % 50,  # within the contract amount
+            datetime.date(2024, 1, 1) + datetime.timedelta(days=index % 700),
+        ]
+
+
+def task_make_contract_files(rows, folder):
+    from registry.models import ContractType, Organization
+
+    kinds = list(ContractType.objects.order_by("pk").values_list("name", flat=True))
+    write_xlsx(Path(folder) / f"contracts-{rows}.xlsx", CONTRACT_HEADER, contract_rows(rows, kinds))
+    pks = dict(ContractType.objects.values_list("name", "pk"))
+    orgs = dict(Organization.objects.values_list("name", "pk"))
+    header = ["title", "contract_type", "buyers", "sellers", "contract_amount", "transaction_amount", "signed_on"]
+    converted = (
+        [
+            row[0],
+            pks[row[1]],
+            ",".join(str(orgs[name]) for name in row[2].split("、")),
+            ",".join(str(orgs[name]) for name in row[3].split("、")),
+            row[4] * 10_000,
+            row[5] * 10_000,
+            row[6],
+        ]
+        for row in contract_rows(rows, kinds)
+    )
+    write_xlsx(Path(folder) / f"die-contracts-{rows}.xlsx", header, converted)
+    return {}
+
+
+def clear_contracts():
+    from registry.models import TechContract
+
+    TechContract.history.all().delete()
+    TechContract.objects.all().delete()
+
+
+def task_contract_import(rows, folder, clear=True, expect_changes=True):
+    from registry.importing import service
+    from registry.models import TechContract
+
+    if clear:
+        clear_contracts()
+    user = bench_user()
+    path = Path(folder) / f"contracts-{rows}.xlsx"
+    started = time.perf_counter()
+    plan, header, table = service.validate(TechContract, path.read_bytes(), path.name, user)
+    assert not plan.errors, [str(e) for e in plan.errors[:5]]
+    assert plan.has_changes == expect_changes, plan.counts
+    pending = service.store(plan, user, path.name)
+    del plan, header, table
+    result = service.confirm(pending, user)
+    return {"seconds": time.perf_counter() - started, "rows": rows, "result": result}
+
+
+def task_contract_reimport(rows, folder):
+    return task_contract_import(rows, folder, clear=False, expect_changes=False)
+
+
+def task_contract_export(rows, folder):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from registry.importing import service
+    from registry.models import TechContract
+
+    user = bench_user()
+    started = time.perf_counter()
+    with CaptureQueriesContext(connection) as queries:
+        data = service.export(TechContract.objects.all(), user, "xlsx", "contracts.xlsx")
+    seconds = time.perf_counter() - started
+    Path(folder, f"contracts-export-{rows}.xlsx").write_bytes(data)
+    return {"seconds": seconds, "rows": TechContract.objects.count(), "queries": len(queries)}
+
+
+def task_contract_baseline(rows, folder):
+    from import_export.formats.base_formats import XLSX
+    from import_export.resources import modelresource_factory
+
+    from registry.models import TechContract
+
+    clear_contracts()
+    path = Path(folder) / f"die-contracts-{rows}.xlsx"
+    started = time.perf_counter()
+    resource_class = modelresource_factory(TechContract)
+    result = resource_class().import_data(XLSX().create_dataset(path.read_bytes()), dry_run=True)
+    assert not result.has_errors() and not result.has_validation_errors()
+    result = resource_class().import_data(XLSX().create_dataset(path.read_bytes()), dry_run=False)
+    assert not result.has_errors()
+    return {"seconds": time.perf_counter() - started, "rows": rows}
+
+
+def task_contract_baseline_export(rows):
+    from import_export.formats.base_formats import XLSX
+    from import_export.resources import modelresource_factory
+
+    from registry.models import TechContract
+
+    started = time.perf_counter()
+    dataset = modelresource_factory(TechContract)().export(TechContract.objects.all())
+    XLSX().export_data(dataset)
+    return {"seconds": time.perf_counter() - started, "rows": len(dataset)}
 
 
 def worker_main():
