@@ -19,7 +19,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from registry import access, audit, link_history
+from registry import access, audit, districts, link_history
 from registry.models import AuditEvent, Organization
 from registry.models.review import ReviewStatus
 
@@ -56,6 +56,7 @@ def apply_plan(plan: Plan, user: access.Viewer, file_name: str, ip_address: str 
     created_pks, created_history = insert_creates(model, plan, fields, resolve, user_pk, reason, now)
     updated_history = apply_updates(model, plan.updates, fields, resolve, user_pk, reason, now)
     write_links(model, plan.creates, created_pks, plan.updates, new_orgs)
+    districts.after_import(model, plan, created_pks)  # before the scope check, which reads them
     link_history.write_snapshots(model, {**created_history, **updated_history})
     since_preview.check_in_scope(plan, user, created_pks)
     review_states.log_transitions(model, state_moves(plan, created_pks, moved), user, file_name, ip_address)

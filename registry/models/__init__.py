@@ -36,7 +36,15 @@ from .reports import ReportSnapshot
 from .review import Reviewed, ReviewStatus, ReviewTransition
 from .sources import Citation, Source
 from .talents import Talent
-from .transfer import Policy, Subsidy, TechContract, TechnologyBroker, TrainingBase, TransferAgency
+from .transfer import (
+    Policy,
+    Subsidy,
+    TechContract,
+    TechContractDistrict,
+    TechnologyBroker,
+    TrainingBase,
+    TransferAgency,
+)
 
 __all__ = [
     "AnnualReport",
@@ -86,6 +94,7 @@ __all__ = [
     "Talent",
     "TalentTier",
     "TechContract",
+    "TechContractDistrict",
     "TechnologyBroker",
     "TrainingBase",
     "TransferAgency",

@@ -5,7 +5,8 @@
 The same seed on an empty database gives the same rows. Records are added to what is there (a name
 already taken gets a branch number such as （2）, registration numbers continue after the existing
 contracts); use it on a throwaway database. Inserts go in batches: PostgreSQL COPY, elsewhere
-bulk_create, all in one transaction. Pinyin sort keys are filled in either way.
+bulk_create, all in one transaction. Pinyin sort keys and the stored districts
+(registry/districts.py) are filled in either way.
 
 No simple-history rows are written for seeded records: the data is synthetic, a history row per
 record would double the size and the time, and bulk inserts send no signals anyway. Editing a
@@ -23,7 +24,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from registry import pinyin
+from registry import districts, pinyin
 from registry.models import (
     Commissioner,
     ContractType,
@@ -37,6 +38,7 @@ from registry.models import (
     Talent,
     TalentTier,
     TechContract,
+    TechContractDistrict,
 )
 
 # Common surnames, most frequent first (weights fall with the rank).
@@ -240,6 +242,11 @@ class Seeder:
             "commissioners", self.commissioners, min(len(talent_ids), max(20, talents // 2000)), talent_ids, org_ids
         )
         self.timed("platforms", self.platforms, min(len(org_ids), max(10, organizations // 30)), org_ids)
+        self.timed("stored districts of", self.districts, talents + contracts)
+
+    def districts(self, count: int) -> None:
+        # Bulk inserts send no signals: the talents' and contracts' districts are computed once here.
+        districts.refresh_all()
 
     def timed(self, label, step, count, *args):
         started = time.monotonic()
@@ -314,6 +321,7 @@ class Seeder:
             return
         tables = [model._meta.db_table for model in (Organization, Talent, TechContract, Commissioner, Platform)]
         tables += [TechContract.buyers.through._meta.db_table, TechContract.sellers.through._meta.db_table]
+        tables.append(TechContractDistrict._meta.db_table)
         # VACUUM also sets the visibility map for index-only scans; it cannot run in a transaction.
         command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
         with connection.cursor() as cursor:
