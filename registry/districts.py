@@ -16,7 +16,8 @@ They are kept on every write path:
 * a contract's buyers or sellers changed from either side (add, remove, set, clear): m2m_changed;
 * an organization's division or zone changed by save(), or the organization deleted (its links
   go with it): the talents it employs and the contracts it is party to are recomputed;
-* an import (registry/importing/applying.py), whose bulk writes send no signals: `after_import`;
+* an import (registry/importing/applying.py), whose bulk writes send no signals: a talent's columns
+  are written with its row (`stored_columns`), contracts and moved organizations `after_import`;
 * a merge (registry/merging.py), which moves references by UPDATE: `after_merge`;
 * seed_scale and migration 0024 (existing rows): `refresh_all`.
 """
@@ -116,13 +117,37 @@ def pk_ranges(model: type[models.Model]) -> Iterator[tuple[int, int]]:
 # Write paths that bypass the signals
 
 
+STORED_COLUMNS = ("scope_division_id", "scope_zone_id")
+
+
+Rows = list[list[Any]]
+
+
+def stored_columns(model: type[models.Model], names: list[str], rows: Rows) -> tuple[list[str], Rows]:
+    """For an import's bulk INSERT or UPDATE of talents writing `employer_id`: the stored district
+    columns to write too, and each row with their values (its employer's) appended."""
+    if model._meta.model_name != "talent" or "employer_id" not in names:
+        return [], rows
+    position = names.index("employer_id")
+    places = organization_places({row[position] for row in rows if row[position] is not None})
+    return list(STORED_COLUMNS), [[*row, *places.get(row[position], (None, None))] for row in rows]
+
+
+def organization_places(pks: Iterable[int]) -> dict[int, tuple[int | None, int | None]]:
+    """{organization pk: (division pk, zone pk)}."""
+    Organization = global_apps.get_model("registry", "Organization")
+    places: dict[int, tuple[int | None, int | None]] = {}
+    for batch in batches(pks):
+        rows = Organization._base_manager.filter(pk__in=batch).values_list("pk", "division_id", "zone_id")
+        places.update((pk, (division, zone)) for pk, division, zone in rows)
+    return places
+
+
 def after_import(model: type[models.Model], plan: Any, created_pks: list[int]) -> None:
-    """After an import's bulk writes (applying.apply_plan): recompute what the plan changed."""
+    """After an import's bulk writes (applying.apply_plan): recompute what the plan changed (a
+    talent's columns are written with the row: stored_columns)."""
     name = model._meta.model_name
-    if name == "talent" and "employer_id" in plan.fields:
-        changed = [update.pk for update in plan.updates if "employer_id" in update.changed]
-        refresh_talent_pks([*created_pks, *changed])
-    elif name == "techcontract":
+    if name == "techcontract":
         owners = [*zip(created_pks, (c.links for c in plan.creates)), *((u.pk, u.links) for u in plan.updates)]
         refresh_contracts(pk for pk, links in owners if set(links) & set(CONTRACT_PARTIES))
     elif name == "organization":

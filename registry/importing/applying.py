@@ -126,7 +126,8 @@ def insert_creates(
     and {pk: history id}."""
     stamps = bulk.model_fields(model, ("created_at", "updated_at"))
     rows = [[*resolve(create.values), now, now] for create in plan.creates]
-    created_pks = bulk.insert_rows(model, fields + stamps, rows, returning=True)
+    stored, rows = districts.stored_columns(model, plan.fields, rows)
+    created_pks = bulk.insert_rows(model, fields + stamps + bulk.model_fields(model, stored), rows, returning=True)
     attnames = [*plan.fields, "created_at", "updated_at"]
     history = (dict(zip(attnames, row), id=pk) for row, pk in zip(rows, created_pks))
     return created_pks, bulk.insert_history(model, history, "+", user_pk, reason, now)
@@ -155,8 +156,10 @@ def apply_updates(
     (updated_at,) = bulk.model_fields(model, ("updated_at",))
     for changed, members in groups.items():
         positions = [names.index(name) for name in changed]
-        columns = [fields[p] for p in positions] + [updated_at]
-        bulk.update_rows(model, columns, [[row[p] for p in positions] + [now, pk] for pk, row in members])
+        values = [[row[p] for p in positions] for _pk, row in members]
+        stored, values = districts.stored_columns(model, list(changed), values)
+        columns = [fields[p] for p in positions] + bulk.model_fields(model, stored) + [updated_at]
+        bulk.update_rows(model, columns, [[*row, now, pk] for (pk, _), row in zip(members, values)])
     records = (
         dict(zip(names, row), id=pk, created_at=created_at.get(pk), updated_at=now)
         for members in groups.values()

@@ -19,6 +19,7 @@ from registry.models import (
 from .access_support import make_user
 from .admin_pages import admin_url, form_data, log_in_superuser
 from .impexp_support import csv_text, staff
+from .support import id_number
 
 
 def stored(talent: Talent) -> tuple:
@@ -133,15 +134,16 @@ class BulkWriteTests(StoredDistrictCase):
         return service.apply_plan(plan, user, name)
 
     def test_an_import_creating_and_moving_talents_stores_their_districts(self):
-        self.import_rows(Talent, [["姓名", "工作单位"], ["赵六", "甲区企业"], ["钱七", "园区企业"]])
+        number = id_number()
+        header = ["姓名", "证件号码", "工作单位"]
+        self.import_rows(Talent, [header, ["赵六", number, "甲区企业"], ["钱七", "", "园区企业"]])
         self.assertEqual(stored(Talent.objects.get(name="赵六")), (self.division_a.pk, None))
         self.assertEqual(stored(Talent.objects.get(name="钱七")), (self.division_b.pk, self.zone.pk))
-        self.import_rows(Talent, [["姓名", "工作单位"], ["赵六", "乙区企业"]], name="again.csv")
-        # 赵六 at 乙区企业 is another person (the name key includes the employer): a new record.
-        self.assertEqual(
-            {stored(t) for t in Talent.objects.filter(name="赵六")},
-            {(self.division_a.pk, None), (self.division_b.pk, None)},
-        )
+        # The same identity number at another employer: the stored talent is updated and moves.
+        self.import_rows(Talent, [header, ["赵六", number, "园区企业"]], name="again.csv")
+        self.assertEqual(stored(Talent.objects.get(name="赵六")), (self.division_b.pk, self.zone.pk))
+        self.import_rows(Talent, [header, ["赵六", number, "乙区企业"]], name="third.csv")
+        self.assertEqual(stored(Talent.objects.get(name="赵六")), (self.division_b.pk, None))
 
     def test_an_import_of_contracts_stores_the_buyers_and_sellers_districts(self):
         header = ["标题", "合同类别", "买方", "卖方"]

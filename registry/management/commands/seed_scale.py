@@ -24,7 +24,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from registry import districts, pinyin
+from registry import pinyin
 from registry.models import (
     Commissioner,
     ContractType,
@@ -242,11 +242,6 @@ class Seeder:
             "commissioners", self.commissioners, min(len(talent_ids), max(20, talents // 2000)), talent_ids, org_ids
         )
         self.timed("platforms", self.platforms, min(len(org_ids), max(10, organizations // 30)), org_ids)
-        self.timed("stored districts of", self.districts, talents + contracts)
-
-    def districts(self, count: int) -> None:
-        # Bulk inserts send no signals: the talents' and contracts' districts are computed once here.
-        districts.refresh_all()
 
     def timed(self, label, step, count, *args):
         started = time.monotonic()
@@ -266,8 +261,14 @@ class Seeder:
     def talents(self, count: int, org_ids: list[int]) -> list[int]:
         rng = self.rng("talents")
         tiers = list(TalentTier.objects.order_by("pk").values_list("pk", flat=True))
-        rows = (talent_row(rng, org_ids, tiers) for _ in range(count))
-        return self.writer.insert(Talent, TALENT_FIELDS, rows)
+        # Bulk inserts send no signals: each talent gets its employer's districts (registry/districts.py).
+        places = organization_districts(org_ids)
+        employer = TALENT_FIELDS.index("employer_id")
+        rows = (
+            (*row, *places.get(row[employer], (None, None)))
+            for row in (talent_row(rng, org_ids, tiers) for _ in range(count))
+        )
+        return self.writer.insert(Talent, (*TALENT_FIELDS, "scope_division_id", "scope_zone_id"), rows)
 
     def contracts(self, count: int, org_ids: list[int]) -> list[int]:
         rng = self.rng("contracts")
@@ -285,6 +286,10 @@ class Seeder:
             buyers.extend((contract_id, org_id) for org_id in parties[1 : 1 + rng.choice((1, 1, 1, 2))])
         self.writer.insert(TechContract.sellers.through, ("techcontract_id", "organization_id"), sellers)
         self.writer.insert(TechContract.buyers.through, ("techcontract_id", "organization_id"), buyers)
+        places = organization_districts(org_ids)
+        pairs = {(c, *places[o]) for c, o in [*sellers, *buyers] if places.get(o, (None, None)) != (None, None)}
+        ordered = sorted(pairs, key=lambda pair: (pair[0], pair[1] or 0, pair[2] or 0))
+        self.writer.insert(TechContractDistrict, ("contract_id", "division_id", "zone_id"), ordered)
         return contract_ids
 
     def commissioners(self, count: int, talent_ids: list[int], org_ids: list[int]) -> list[int]:
@@ -407,6 +412,12 @@ def organization_row(rng, number, taken, divisions, zones, clusters):
         pick_or_none(rng, zones, 0.4),
         pick_or_none(rng, clusters, 0.6),
     )
+
+
+def organization_districts(org_ids: list[int]) -> dict[int, tuple[int | None, int | None]]:
+    """{organization pk: (division pk, zone pk)}, what the stored districts copy."""
+    rows = Organization.objects.filter(pk__in=org_ids).values_list("pk", "division_id", "zone_id")
+    return {pk: (division, zone) for pk, division, zone in rows}
 
 
 def talent_row(rng, org_ids, tiers):
