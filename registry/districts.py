@@ -12,14 +12,14 @@ list request, that is a sub-query over a million rows; instead these records kee
 access.STORED_PATHS makes the scope read these instead of the joins; what a user sees is the same.
 They are kept on every write path:
 
-* a talent's save() (admin, API, review, revert, fixtures): post_save recomputes its columns;
+* a talent's save() (admin forms, review, revert, fixtures): post_save recomputes its columns;
 * a contract's buyers or sellers changed from either side (add, remove, set, clear): m2m_changed;
 * an organization's division or zone changed by save(), or the organization deleted (its links
   go with it): the talents it employs and the contracts it is party to are recomputed;
 * an import (registry/importing/applying.py), whose bulk writes send no signals: a talent's columns
   are written with its row (`stored_columns`), contracts and moved organizations `after_import`;
 * a merge (registry/merging.py), which moves references by UPDATE: `after_merge`;
-* seed_scale and migration 0024 (existing rows): `refresh_all`.
+* migration 0024 (existing rows): `refresh_all`; seed_scale writes them with the rows it copies.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from django.db import models
 from django.db.models import OuterRef, Subquery
 
 BATCH = 2000
-# Primary-key ranges per statement when every row is recomputed (migration, seed_scale).
+# Primary-key ranges per statement when every row is recomputed (migration 0024).
 RANGE = 50_000
 CONTRACT_PARTIES = ("buyers", "sellers")
 

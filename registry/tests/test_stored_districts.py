@@ -1,6 +1,8 @@
 """Talents and contracts keep their districts (registry/districts.py) on every write path, and the
 scope read from them is the scope of access.DISTRICT_PATHS."""
 
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
 from django.db.models import Q
 from django.test import TestCase
 
@@ -175,6 +177,16 @@ class BulkWriteTests(StoredDistrictCase):
         districts.refresh_all()
         self.assertEqual(stored(talent), (self.division_b.pk, self.zone.pk))
         self.assertEqual(pairs(contract), {(self.division_a.pk, None)})
+
+    def test_migration_0024_fills_existing_rows_with_its_historical_models(self):
+        talent = Talent.objects.create(name="郑一", employer=self.org_zone)
+        contract = self.contract(sellers=[self.org_b])
+        Talent.objects.update(scope_division=None, scope_zone=None)
+        TechContractDistrict.objects.all().delete()
+        state = MigrationLoader(connection).project_state(("registry", "0024_stored_districts"))
+        districts.refresh_all(state.apps)
+        self.assertEqual(stored(talent), (self.division_b.pk, self.zone.pk))
+        self.assertEqual(pairs(contract), {(self.division_b.pk, None)})
 
 
 class SameScopeTests(StoredDistrictCase):
