@@ -128,6 +128,21 @@ DISTRICT_PATHS: dict[str, tuple[str, ...]] = {
     "projecttarget": _organization("project__problem_owner__"),
 }
 
+# Models that keep their districts on the record (registry/districts.py): the scope reads these
+# paths, which reach the same districts as DISTRICT_PATHS without joining organizations.
+STORED_PATHS: dict[str, tuple[str, ...]] = {
+    "talent": ("scope_division", "scope_zone"),
+    "technologybroker": ("talent__scope_division", "talent__scope_zone"),
+    "commissioner": ("talent__scope_division", "talent__scope_zone", *_organization("organization__")),
+    "commissionerassessment": (
+        "commissioner__talent__scope_division",
+        "commissioner__talent__scope_zone",
+        *_organization("commissioner__organization__"),
+    ),
+    "subsidy": ("talent__scope_division", "talent__scope_zone", *_organization("organization__")),
+    "techcontract": ("districts__division", "districts__zone"),
+}
+
 # City-wide records every district uses: lookup tables, sources, policies and reported figures.
 # Scoped users may read them but not change them (see may_edit).
 SHARED_MODELS = frozenset(
@@ -238,17 +253,45 @@ def scope_queryset(user: Viewer, queryset: QuerySetT) -> QuerySetT:
 
 
 def records_in(queryset: QuerySetT, districts: Districts) -> QuerySetT:
-    """The records of `queryset` that belong to one of `districts` (through DISTRICT_PATHS)."""
+    """The records of `queryset` that belong to one of `districts` (through DISTRICT_PATHS, or the
+    districts the record keeps: STORED_PATHS)."""
     model = queryset.model
-    condition = Q()
-    for path in DISTRICT_PATHS.get(model._meta.model_name, ()):
-        ids = districts.ids_for(path_target(model, path))
-        if ids:
-            condition |= Q(**{f"{path}__in": ids})
-    if not condition:
+    name = model._meta.model_name or ""
+    paths = STORED_PATHS.get(name) or DISTRICT_PATHS.get(name, ())
+    reached = [(path, districts.ids_for(path_target(model, path))) for path in paths]
+    reached = [(path, ids) for path, ids in reached if ids]
+    if not reached:
         return queryset.none()
+    if all(is_single_valued(model, path) for path, _ids in reached):
+        # Foreign keys only: each record matches at most once, a plain WHERE (an index range).
+        return queryset.filter(any_of(reached))
+    first = {path.split("__", 1)[0] for path, _ids in reached}
+    relation = model._meta.get_field(first.pop()) if len(first) == 1 else None
+    if relation is not None and relation.one_to_many and isinstance(relation, models.ForeignObjectRel):
+        # All paths through one reverse foreign key (a contract's stored districts): select the
+        # owners' keys from that table's indexes alone.
+        inner = [(path.split("__", 1)[1], ids) for path, ids in reached]
+        owners = relation.related_model._base_manager.filter(any_of(inner)).values(relation.field.attname)
+        return queryset.filter(pk__in=owners)
     # A sub-query keeps rows unique when a path crosses a many-to-many relation (buyers, divisions).
-    return queryset.filter(pk__in=model._default_manager.filter(condition).values("pk"))
+    return queryset.filter(pk__in=model._default_manager.filter(any_of(reached)).values("pk"))
+
+
+def any_of(reached: list[tuple[str, frozenset[int]]]) -> Q:
+    condition = Q()
+    for path, ids in reached:
+        condition |= Q(**{f"{path}__in": ids})
+    return condition
+
+
+def is_single_valued(model: ModelType, path: str) -> bool:
+    """Whether every step of `path` is a foreign key or one-to-one field of its model."""
+    for part in path.split("__"):
+        field = model._meta.get_field(part)
+        if field.many_to_many or field.one_to_many:
+            return False
+        model = _related_model(model, part)
+    return True
 
 
 def in_scope(user: Viewer, instance: models.Model, values: dict[str, Any] | None = None) -> bool:

@@ -32,6 +32,10 @@ RAW_SAVE_MARK = "_history_raw_save"
 SKIP_MARK = "skip_history_when_saving"  # simple-history's own switch, honoured by its signal handlers
 
 
+# Kept by registry/districts.py from the employer: not part of a talent's history.
+STORED_DISTRICT_FIELDS = frozenset({"scope_division", "scope_zone"})
+
+
 def has_link_table(field) -> bool:
     """Whether a many-to-many field stores its links in an automatic table (no model of its own)."""
     through = field.remote_field.through
@@ -44,6 +48,10 @@ class RegistryHistoricalRecords(HistoricalRecords):
     def get_m2m_fields_from_model(self, model):
         # Decided per model from its own fields (citations come from the abstract base) instead of a list.
         return [field for field in model._meta.local_many_to_many if has_link_table(field)]
+
+    def fields_included(self, model):
+        # The stored districts (registry/districts.py) follow other records; they are no change of this one.
+        return [field for field in super().fields_included(model) if field.name not in STORED_DISTRICT_FIELDS]
 
     def post_save(self, instance, created, using=None, **kwargs):
         # Remember a raw save (loaddata): the link changes that follow it are part of the same load.

@@ -28,7 +28,7 @@ from django.db import models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from registry import access, audit, review
+from registry import access, audit, districts, review
 from registry.link_history import chunks, has_link_table, history_paused, write_versions
 from registry.models import AuditEvent, Organization, OrganizationAlias, Talent
 from registry.models.review import ReviewStatus
@@ -418,6 +418,7 @@ def merge(user, model, keep_pk, other_pks, request=None) -> MergePlan:
     for moved in plan.moved:
         move_references(moved, keep.pk, plan.other_pks, now)
     add_own_links(keep, plan.others)
+    districts.after_merge(model, keep.pk)  # references moved by UPDATE send no signals
     for moved in plan.moved:
         write_versions(moved.reference.model, moved.pks, user, reason, now)
     for other in plan.others:

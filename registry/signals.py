@@ -24,6 +24,7 @@ def on_login_failed(sender, credentials, request=None, **kwargs):
 def connect(app_config) -> None:
     from axes.signals import user_locked_out
 
+    from registry import districts
     from registry.login_limits import on_locked_out
     from registry.roles import sync_roles_after_migrate
 
@@ -32,4 +33,5 @@ def connect(app_config) -> None:
     user_logged_in.connect(on_login, dispatch_uid="registry_audit_login")
     user_logged_out.connect(on_logout, dispatch_uid="registry_audit_logout")
     user_login_failed.connect(on_login_failed, dispatch_uid="registry_audit_login_failed")
+    districts.connect()
     post_migrate.connect(sync_roles_after_migrate, sender=app_config, dispatch_uid="registry_sync_roles")

@@ -19,7 +19,7 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from registry import access, audit, link_history, registration
+from registry import access, audit, districts, link_history, registration
 from registry.models import AuditEvent, Organization, RegistrationStatus
 from registry.models.review import ReviewStatus
 
@@ -56,6 +56,7 @@ def apply_plan(plan: Plan, user: access.Viewer, file_name: str, ip_address: str 
     created_pks, created_history = insert_creates(model, plan, fields, resolve, user_pk, reason, now)
     updated_history = apply_updates(model, plan.updates, fields, resolve, user_pk, reason, now)
     write_links(model, plan.creates, created_pks, plan.updates, new_orgs)
+    districts.after_import(model, plan, created_pks)  # before the scope check, which reads them
     link_history.write_snapshots(model, {**created_history, **updated_history})
     since_preview.check_in_scope(plan, user, created_pks)
     review_states.log_transitions(model, state_moves(plan, created_pks, moved), user, file_name, ip_address)
@@ -136,7 +137,8 @@ def insert_creates(
     and {pk: history id}."""
     stamps = bulk.model_fields(model, ("created_at", "updated_at"))
     rows = [[*resolve(create.values), now, now] for create in plan.creates]
-    created_pks = bulk.insert_rows(model, fields + stamps, rows, returning=True)
+    stored, rows = districts.stored_columns(model, plan.fields, rows)
+    created_pks = bulk.insert_rows(model, fields + stamps + bulk.model_fields(model, stored), rows, returning=True)
     attnames = [*plan.fields, "created_at", "updated_at"]
     history = (dict(zip(attnames, row), id=pk) for row, pk in zip(rows, created_pks))
     return created_pks, bulk.insert_history(model, history, "+", user_pk, reason, now)
@@ -165,8 +167,10 @@ def apply_updates(
     (updated_at,) = bulk.model_fields(model, ("updated_at",))
     for changed, members in groups.items():
         positions = [names.index(name) for name in changed]
-        columns = [fields[p] for p in positions] + [updated_at]
-        bulk.update_rows(model, columns, [[row[p] for p in positions] + [now, pk] for pk, row in members])
+        values = [[row[p] for p in positions] for _pk, row in members]
+        stored, values = districts.stored_columns(model, list(changed), values)
+        columns = [fields[p] for p in positions] + bulk.model_fields(model, stored) + [updated_at]
+        bulk.update_rows(model, columns, [[*row, now, pk] for (pk, _), row in zip(members, values)])
     records = (
         dict(zip(names, row), id=pk, created_at=created_at.get(pk), updated_at=now)
         for members in groups.values()

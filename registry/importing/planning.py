@@ -16,7 +16,7 @@ from django.db import models
 from django.db.models.base import ModelState
 from django.utils.translation import gettext as _
 
-from registry import access, registration
+from registry import access, districts, registration
 from registry.models import RegistrationStatus
 from registry.models.review import ReviewStatus
 
@@ -31,7 +31,8 @@ from .review_states import STATUS, RowStates, status_label
 from .scope import NewLinks
 
 MAX_PREVIEW_CHANGES = 20_000
-SKIPPED_ON_WRITE = {"id", "created_at", "updated_at"}
+# The stored districts follow the employer: applying writes them from it (districts.stored_columns).
+SKIPPED_ON_WRITE = {"id", "created_at", "updated_at", *districts.STORED_COLUMNS}
 Progress = Callable[[int, int], None]
 
 

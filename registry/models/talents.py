@@ -8,7 +8,7 @@ from registry.pinyin import Pinyin, PinyinCharField, SortKeyField
 from registry.validators import DateOrder, birth_date_from_id_number, id_number_form, validate_id_number, validate_phone
 
 from .base import CitedModel
-from .lookups import TalentTier
+from .lookups import DevelopmentZone, Division, TalentTier
 from .organizations import Organization
 from .review import Reviewed
 
@@ -104,6 +104,28 @@ class Talent(Reviewed, CitedModel):
     phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[validate_phone])
     email = models.EmailField(_("e-mail"), blank=True)
     honours = models.TextField(_("honours"), blank=True)
+    # The employer's division and zone, kept here so a district-scoped list is an index range
+    # (registry/districts.py keeps them; registry/access.py reads them).
+    scope_division = models.ForeignKey(
+        Division,
+        models.SET_NULL,
+        verbose_name=_("division of the employer"),
+        null=True,
+        blank=True,
+        editable=False,
+        db_index=False,
+        related_name="+",
+    )
+    scope_zone = models.ForeignKey(
+        DevelopmentZone,
+        models.SET_NULL,
+        verbose_name=_("development zone of the employer"),
+        null=True,
+        blank=True,
+        editable=False,
+        db_index=False,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("talent")
@@ -116,6 +138,9 @@ class Talent(Reviewed, CitedModel):
             models.Index(fields=["phone"], name="registry_talent_phone"),
             # The API's incremental sync pages by (updated_at, id) (registry/api/pagination.py).
             models.Index(fields=["updated_at", "id"], name="registry_talent_updated_id"),
+            # A district-scoped list in its default order (name, id): an index range per district.
+            models.Index(fields=["scope_division", "name", "id"], name="registry_talent_division_name"),
+            models.Index(fields=["scope_zone", "name", "id"], name="registry_talent_zone_name"),
         ]
 
     def clean(self):

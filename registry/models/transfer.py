@@ -15,7 +15,7 @@ from registry.validators import DateOrder
 
 from .base import CitedModel
 from .choices import Level
-from .lookups import ContractType
+from .lookups import ContractType, DevelopmentZone, Division
 from .organizations import Organization
 from .review import Reviewed
 from .talents import Talent
@@ -297,6 +297,34 @@ class ContractRegistration(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.get_action_display()}"
+
+
+class TechContractDistrict(models.Model):
+    """One district a technology contract belongs to: the division and zone of one of its buyers or
+    sellers (one row per distinct pair). Kept by registry/districts.py so that a district-scoped
+    contract list reads one indexed table instead of joining buyers, sellers and organizations."""
+
+    contract = models.ForeignKey(
+        TechContract, models.CASCADE, verbose_name=_("technology contract"), related_name="districts"
+    )
+    division = models.ForeignKey(
+        Division, models.CASCADE, verbose_name=_("division"), null=True, db_index=False, related_name="+"
+    )
+    zone = models.ForeignKey(
+        DevelopmentZone, models.CASCADE, verbose_name=_("development zone"), null=True, db_index=False, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("district of a technology contract")
+        verbose_name_plural = _("districts of technology contracts")
+        indexes = [
+            # The scope's sub-select: the contracts of a district, from the index alone.
+            models.Index(fields=["division", "contract"], name="registry_contract_dist_div"),
+            models.Index(fields=["zone", "contract"], name="registry_contract_dist_zone"),
+        ]
+
+    def __str__(self):
+        return f"{self.contract_id}: {self.division_id}/{self.zone_id}"
 
 
 class Subsidy(Reviewed, CitedModel):

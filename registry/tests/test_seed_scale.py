@@ -7,7 +7,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import TestCase
 
-from registry.models import Commissioner, Organization, Platform, Talent, TechContract
+from registry import districts
+from registry.models import Commissioner, Organization, Platform, Talent, TechContract, TechContractDistrict
 
 CHINESE_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$")
 
@@ -95,6 +96,16 @@ class SeedScaleTests(TestCase):
         for model in (Organization, Talent, TechContract, Commissioner, Platform):
             for record in model.objects.all()[:30]:
                 record.full_clean()
+
+    def test_seeded_records_keep_their_districts_as_a_recount_gives_them(self):
+        seed()
+        talents = list(Talent.objects.order_by("pk").values_list("pk", "scope_division", "scope_zone"))
+        contracts = set(TechContractDistrict.objects.values_list("contract", "division", "zone"))
+        self.assertTrue(any(division for _pk, division, _zone in talents))
+        self.assertTrue(contracts)
+        districts.refresh_all()
+        self.assertEqual(list(Talent.objects.order_by("pk").values_list("pk", "scope_division", "scope_zone")), talents)
+        self.assertEqual(set(TechContractDistrict.objects.values_list("contract", "division", "zone")), contracts)
 
     def test_same_seed_gives_the_same_rows(self):
         seed()

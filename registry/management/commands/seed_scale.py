@@ -5,7 +5,8 @@
 The same seed on an empty database gives the same rows. Records are added to what is there (a name
 already taken gets a branch number such as （2）, registration numbers continue after the existing
 contracts); use it on a throwaway database. Inserts go in batches: PostgreSQL COPY, elsewhere
-bulk_create, all in one transaction. Pinyin sort keys are filled in either way.
+bulk_create, all in one transaction. Pinyin sort keys and the stored districts
+(registry/districts.py) are filled in either way.
 
 No simple-history rows are written for seeded records: the data is synthetic, a history row per
 record would double the size and the time, and bulk inserts send no signals anyway. Editing a
@@ -37,6 +38,7 @@ from registry.models import (
     Talent,
     TalentTier,
     TechContract,
+    TechContractDistrict,
 )
 
 # Common surnames, most frequent first (weights fall with the rank).
@@ -259,8 +261,14 @@ class Seeder:
     def talents(self, count: int, org_ids: list[int]) -> list[int]:
         rng = self.rng("talents")
         tiers = list(TalentTier.objects.order_by("pk").values_list("pk", flat=True))
-        rows = (talent_row(rng, org_ids, tiers) for _ in range(count))
-        return self.writer.insert(Talent, TALENT_FIELDS, rows)
+        # Bulk inserts send no signals: each talent gets its employer's districts (registry/districts.py).
+        places = organization_districts(org_ids)
+        employer = TALENT_FIELDS.index("employer_id")
+        rows = (
+            (*row, *places.get(row[employer], (None, None)))
+            for row in (talent_row(rng, org_ids, tiers) for _ in range(count))
+        )
+        return self.writer.insert(Talent, (*TALENT_FIELDS, "scope_division_id", "scope_zone_id"), rows)
 
     def contracts(self, count: int, org_ids: list[int]) -> list[int]:
         rng = self.rng("contracts")
@@ -278,6 +286,10 @@ class Seeder:
             buyers.extend((contract_id, org_id) for org_id in parties[1 : 1 + rng.choice((1, 1, 1, 2))])
         self.writer.insert(TechContract.sellers.through, ("techcontract_id", "organization_id"), sellers)
         self.writer.insert(TechContract.buyers.through, ("techcontract_id", "organization_id"), buyers)
+        places = organization_districts(org_ids)
+        pairs = {(c, *places[o]) for c, o in [*sellers, *buyers] if places.get(o, (None, None)) != (None, None)}
+        ordered = sorted(pairs, key=lambda pair: (pair[0], pair[1] or 0, pair[2] or 0))
+        self.writer.insert(TechContractDistrict, ("contract_id", "division_id", "zone_id"), ordered)
         return contract_ids
 
     def commissioners(self, count: int, talent_ids: list[int], org_ids: list[int]) -> list[int]:
@@ -314,6 +326,7 @@ class Seeder:
             return
         tables = [model._meta.db_table for model in (Organization, Talent, TechContract, Commissioner, Platform)]
         tables += [TechContract.buyers.through._meta.db_table, TechContract.sellers.through._meta.db_table]
+        tables.append(TechContractDistrict._meta.db_table)
         # VACUUM also sets the visibility map for index-only scans; it cannot run in a transaction.
         command = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
         with connection.cursor() as cursor:
@@ -399,6 +412,12 @@ def organization_row(rng, number, taken, divisions, zones, clusters):
         pick_or_none(rng, zones, 0.4),
         pick_or_none(rng, clusters, 0.6),
     )
+
+
+def organization_districts(org_ids: list[int]) -> dict[int, tuple[int | None, int | None]]:
+    """{organization pk: (division pk, zone pk)}, what the stored districts copy."""
+    rows = Organization.objects.filter(pk__in=org_ids).values_list("pk", "division_id", "zone_id")
+    return {pk: (division, zone) for pk, division, zone in rows}
 
 
 def talent_row(rng, org_ids, tiers):

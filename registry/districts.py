@@ -1,0 +1,227 @@
+"""The districts of talents and technology contracts, kept on the records themselves.
+
+registry/access.py's DISTRICT_PATHS say how a record reaches a district: a talent through its
+employer, a contract through its buyers and sellers (many-to-many). Followed as joins at every
+list request, that is a sub-query over a million rows; instead these records keep the result:
+
+* Talent: `scope_division` and `scope_zone`, its employer's, indexed with the list's order
+  (name, id), so a district's talents are an index range.
+* TechContract: TechContractDistrict rows, one per distinct (division, zone) of its buyers and
+  sellers, indexed by district, so a district's contracts are read from one index.
+
+access.STORED_PATHS makes the scope read these instead of the joins; what a user sees is the same.
+They are kept on every write path:
+
+* a talent's save() (admin forms, review, revert, fixtures): post_save recomputes its columns;
+* a contract's buyers or sellers changed from either side (add, remove, set, clear): m2m_changed;
+* an organization's division or zone changed by save(), or the organization deleted (its links
+  go with it): the talents it employs and the contracts it is party to are recomputed;
+* an import (registry/importing/applying.py), whose bulk writes send no signals: a talent's columns
+  are written with its row (`stored_columns`), contracts and moved organizations `after_import`;
+* a merge (registry/merging.py), which moves references by UPDATE: `after_merge`;
+* migration 0024 (existing rows): `refresh_all`; seed_scale writes them with the rows it copies.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from django.apps import apps as global_apps
+from django.db import models
+from django.db.models import OuterRef, Subquery
+
+BATCH = 2000
+# Primary-key ranges per statement when every row is recomputed (migration 0024).
+RANGE = 50_000
+CONTRACT_PARTIES = ("buyers", "sellers")
+
+
+def batches(items: Iterable[Any], size: int = BATCH) -> Iterator[list[Any]]:
+    items = list(items)
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def refresh_talents(queryset: models.QuerySet[Any], apps: Any = global_apps) -> int:
+    """Set the stored districts of the talents in `queryset` to their employers' (one UPDATE)."""
+    employer = apps.get_model("registry", "Organization").objects.filter(pk=OuterRef("employer_id"))
+    return queryset.update(
+        scope_division=Subquery(employer.values("division_id")[:1]),
+        scope_zone=Subquery(employer.values("zone_id")[:1]),
+    )
+
+
+def refresh_talent_pks(pks: Iterable[int]) -> None:
+    Talent = global_apps.get_model("registry", "Talent")
+    for batch in batches(pks):
+        refresh_talents(Talent._base_manager.filter(pk__in=batch))
+
+
+def refresh_contracts(pks: Iterable[int], apps: Any = global_apps) -> None:
+    """Rewrite the TechContractDistrict rows of the contracts `pks` from their buyers and sellers."""
+    contract = apps.get_model("registry", "TechContract")
+    stored = apps.get_model("registry", "TechContractDistrict")
+    for batch in batches(set(pks)):
+        pairs: set[tuple[int, int | None, int | None]] = set()
+        for name in CONTRACT_PARTIES:
+            through = contract._meta.get_field(name).remote_field.through
+            links = through._base_manager.filter(techcontract_id__in=batch)
+            pairs.update(links.values_list("techcontract_id", "organization__division_id", "organization__zone_id"))
+        stored._base_manager.filter(contract_id__in=batch).delete()
+        rows = [stored(contract_id=c, division_id=d, zone_id=z) for c, d, z in pairs if d is not None or z is not None]
+        stored._base_manager.bulk_create(rows, batch_size=BATCH)
+
+
+def contracts_of(organization_pks: Iterable[int]) -> set[int]:
+    """The contracts the organizations are buyer or seller of."""
+    contract = global_apps.get_model("registry", "TechContract")
+    found: set[int] = set()
+    for batch in batches(organization_pks):
+        for name in CONTRACT_PARTIES:
+            through = contract._meta.get_field(name).remote_field.through
+            links = through._base_manager.filter(organization_id__in=batch)
+            found.update(links.values_list("techcontract_id", flat=True))
+    return found
+
+
+def follow_organizations(pks: Iterable[int]) -> None:
+    """Recompute the records of the organizations `pks` (after a move to another district, a merge)."""
+    Talent = global_apps.get_model("registry", "Talent")
+    pks = list(pks)
+    for batch in batches(pks):
+        refresh_talents(Talent._base_manager.filter(employer_id__in=batch))
+    refresh_contracts(contracts_of(pks))
+
+
+def refresh_all(apps: Any = global_apps) -> None:
+    """Recompute every talent's and contract's stored districts, in primary-key ranges."""
+    talent = apps.get_model("registry", "Talent")
+    contract = apps.get_model("registry", "TechContract")
+    for low, high in pk_ranges(talent):
+        refresh_talents(talent._base_manager.filter(pk__gte=low, pk__lt=high), apps)
+    for low, high in pk_ranges(contract):
+        pks = contract._base_manager.filter(pk__gte=low, pk__lt=high).values_list("pk", flat=True)
+        refresh_contracts(list(pks), apps)
+
+
+def pk_ranges(model: type[models.Model]) -> Iterator[tuple[int, int]]:
+    bounds = model._base_manager.aggregate(low=models.Min("pk"), high=models.Max("pk"))
+    if bounds["low"] is None:
+        return
+    for low in range(bounds["low"], bounds["high"] + 1, RANGE):
+        yield low, low + RANGE
+
+
+# ---------------------------------------------------------------------------------------------
+# Write paths that bypass the signals
+
+
+STORED_COLUMNS = ("scope_division_id", "scope_zone_id")
+
+
+Rows = list[list[Any]]
+
+
+def stored_columns(model: type[models.Model], names: list[str], rows: Rows) -> tuple[list[str], Rows]:
+    """For an import's bulk INSERT or UPDATE of talents writing `employer_id`: the stored district
+    columns to write too, and each row with their values (its employer's) appended."""
+    if model._meta.model_name != "talent" or "employer_id" not in names:
+        return [], rows
+    position = names.index("employer_id")
+    places = organization_places({row[position] for row in rows if row[position] is not None})
+    return list(STORED_COLUMNS), [[*row, *places.get(row[position], (None, None))] for row in rows]
+
+
+def organization_places(pks: Iterable[int]) -> dict[int, tuple[int | None, int | None]]:
+    """{organization pk: (division pk, zone pk)}."""
+    Organization = global_apps.get_model("registry", "Organization")
+    places: dict[int, tuple[int | None, int | None]] = {}
+    for batch in batches(pks):
+        rows = Organization._base_manager.filter(pk__in=batch).values_list("pk", "division_id", "zone_id")
+        places.update((pk, (division, zone)) for pk, division, zone in rows)
+    return places
+
+
+def after_import(model: type[models.Model], plan: Any, created_pks: list[int]) -> None:
+    """After an import's bulk writes (applying.apply_plan): recompute what the plan changed (a
+    talent's columns are written with the row: stored_columns)."""
+    name = model._meta.model_name
+    if name == "techcontract":
+        owners = [*zip(created_pks, (c.links for c in plan.creates)), *((u.pk, u.links) for u in plan.updates)]
+        refresh_contracts(pk for pk, links in owners if set(links) & set(CONTRACT_PARTIES))
+    elif name == "organization":
+        moved = [u.pk for u in plan.updates if {"division_id", "zone_id"} & set(u.changed)]
+        follow_organizations(moved)
+
+
+def after_merge(model: type[models.Model], keep_pk: int) -> None:
+    """After a merge moved references to the kept record by UPDATE (merging.merge)."""
+    name = model._meta.model_name
+    if name == "organization":
+        follow_organizations([keep_pk])
+    elif name == "talent":
+        refresh_talent_pks([keep_pk])
+
+
+# ---------------------------------------------------------------------------------------------
+# Signals (connected in registry/signals.py)
+
+BEFORE = "_registry_districts_before"
+LINKED = "_registry_districts_linked"
+
+
+def talent_saved(sender, instance, **kwargs):
+    refresh_talent_pks([instance.pk])
+
+
+def organization_saving(sender, instance, **kwargs):
+    """Remember the stored division and zone, to tell after the save whether they changed."""
+    before = None
+    if instance.pk is not None:
+        before = sender._base_manager.filter(pk=instance.pk).values_list("division_id", "zone_id").first()
+    setattr(instance, BEFORE, before)
+
+
+def organization_saved(sender, instance, created, **kwargs):
+    before = getattr(instance, BEFORE, None)
+    if before is not None and before != (instance.division_id, instance.zone_id):
+        follow_organizations([instance.pk])
+
+
+def organization_deleting(sender, instance, **kwargs):
+    setattr(instance, LINKED, contracts_of([instance.pk]))
+
+
+def organization_deleted(sender, instance, **kwargs):
+    refresh_contracts(getattr(instance, LINKED, ()))
+
+
+def parties_changed(sender, instance, action, reverse, pk_set, **kwargs):
+    """Buyers or sellers changed: from the contract (reverse=False) or from the organization."""
+    if not reverse:
+        if action.startswith("post_"):
+            refresh_contracts([instance.pk])
+        return
+    if action == "pre_clear":
+        linked = sender._base_manager.filter(organization_id=instance.pk).values_list("techcontract_id", flat=True)
+        setattr(instance, LINKED, set(linked))
+    elif action == "post_clear":
+        refresh_contracts(getattr(instance, LINKED, ()))
+    elif action in ("post_add", "post_remove"):
+        refresh_contracts(pk_set or ())
+
+
+def connect() -> None:
+    from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
+
+    from registry.models import Organization, Talent, TechContract
+
+    post_save.connect(talent_saved, sender=Talent, dispatch_uid="registry_districts_talent")
+    pre_save.connect(organization_saving, sender=Organization, dispatch_uid="registry_districts_org_before")
+    post_save.connect(organization_saved, sender=Organization, dispatch_uid="registry_districts_org_after")
+    pre_delete.connect(organization_deleting, sender=Organization, dispatch_uid="registry_districts_org_deleting")
+    post_delete.connect(organization_deleted, sender=Organization, dispatch_uid="registry_districts_org_deleted")
+    for name in CONTRACT_PARTIES:
+        through = getattr(TechContract, name).through
+        m2m_changed.connect(parties_changed, sender=through, dispatch_uid=f"registry_districts_{name}")
