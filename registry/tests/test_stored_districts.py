@@ -190,6 +190,18 @@ class BulkWriteTests(StoredDistrictCase):
 
 
 class SameScopeTests(StoredDistrictCase):
+    def test_every_stored_path_stands_for_a_joined_path_and_none_is_left_out(self):
+        # A talent's employer's district is kept on the talent, a contract's parties' on its district rows.
+        def stored_form(path):
+            path = path.replace("employer__division", "scope_division").replace("employer__zone", "scope_zone")
+            for party in ("buyers__", "sellers__"):
+                path = path.replace(party, "districts__") if path.startswith(party) else path
+            return path
+
+        for name, stored in access.STORED_PATHS.items():
+            with self.subTest(name):
+                self.assertEqual(set(stored), {stored_form(path) for path in access.DISTRICT_PATHS[name]})
+
     def test_the_stored_districts_give_the_records_the_joins_give(self):
         talents = [Talent.objects.create(name=f"人才{n}", employer=org) for n, org in enumerate(self.orgs())]
         Talent.objects.create(name="无单位")
