@@ -1,14 +1,17 @@
 """Spreadsheet import/export speed: our engine against a plain django-import-export ModelResource.
 
-    make bench BENCH_ARGS="--only impexp [--impexp-rows 10000,100000] [--impexp-baseline-max 10000]"
+    make bench BENCH_ARGS="--only impexp [--impexp-rows 10000,100000] [--impexp-contracts 10000,100000]
+                           [--impexp-baseline-max 10000]"
 
 For each database (a temporary SQLite file and the PostgreSQL cluster of DATABASE_URL) and each row
 count, talent files with organization and lookup columns are imported as the admin does it (read,
 validate, store the plan for preview, confirm = bulk write with history), imported again (nothing
 changes), and exported to xlsx. The same rows go through a plain ModelResource with default options
 the way DIE's admin does it (dry run, then the real import); above --impexp-baseline-max rows the
-baseline is extrapolated linearly from the largest measured size and labelled so. Each measurement
-runs in its own process, so peak memory is that process's maximum resident size.
+baseline is extrapolated linearly from the largest measured size and labelled so. Technology contract
+files follow, their buyers and sellers many-to-many names in one cell (1–3 and 1–2 of them), against
+a plain resource given the same links as ids. Each measurement runs in its own process, so peak memory
+is that process's maximum resident size.
 """
 
 from __future__ import annotations
