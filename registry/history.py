@@ -52,7 +52,7 @@ def restored_fields(model, user) -> list:
         and not field.primary_key
         and field.name not in SKIPPED
         and field.name not in hidden
-        and field.attname not in workflow
+        and field.name not in workflow
     ]
 
 

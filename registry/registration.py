@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 from simple_history.models import HistoricalRecords
 
 from registry import access, audit, review
+from registry.importing.relations import chunks
 from registry.models import AuditEvent, ContractRegistration, Organization, RegistrationStatus, ReviewStatus
 from registry.models import TechContract as Contract
 
@@ -101,14 +102,13 @@ def check(contract: Contract, user: Any, action: str) -> None:
         )
     status = contract.registration_status
     if status not in step.sources:
-        label = RegistrationStatus(status).label
-        if step.records and not step.needs_reason:
+        if action == Action.REGISTER:
             message = _("Only contracts awaiting registration can be registered; “%(record)s” is %(status)s.")
         elif action == Action.REFUSE:
             message = _("Only contracts awaiting registration can be refused; “%(record)s” is %(status)s.")
         else:
             message = _("Only registered contracts can be changed or cancelled; “%(record)s” is %(status)s.")
-        raise ValidationError(message % {**names, "status": label}, code="wrong_state")
+        raise ValidationError(message % {**names, "status": RegistrationStatus(status).label}, code="wrong_state")
     if review.current_status(contract) != ReviewStatus.APPROVED:
         raise ValidationError(
             _("“%(record)s” must be approved in review before its registration changes; it is %(status)s.")
@@ -158,11 +158,11 @@ def apply(
     contract: Contract, user: Any, action: str, reason: str = "", registration: Registration | None = None
 ) -> ContractRegistration:
     """Take one registration step on `contract` (updated in place) and log it, the row locked."""
-    step = STEPS[action]
     reason = (reason or "").strip()
     with transaction.atomic():
         locked = Contract._default_manager.select_for_update().get(pk=contract.pk)
-        check(locked, user, action)
+        check(locked, user, action)  # an unknown action too
+        step = STEPS[action]
         if step.needs_reason and not reason:
             raise ValidationError(_("This registration step needs a reason."), code="reason")
         changed: tuple[str, ...] = ()
@@ -194,8 +194,11 @@ def record_values(contract: Contract, registration: Registration | None, action:
         errors["registrar"] = [_("Registering needs the registrar.")]
     if errors:
         raise ValidationError(errors)
-    values: dict[str, Any] = {"registration_number": number, "registered_on": registration.registered_on}
-    values["registrar_id"] = registration.registrar.pk if registration.registrar else None
+    values = {
+        "registration_number": number,
+        "registered_on": registration.registered_on,
+        "registrar_id": registration.registrar.pk,  # type: ignore[union-attr]  # checked above
+    }
     changed = tuple(name for name, value in values.items() if getattr(contract, name) != value)
     if action == Action.CHANGE and not changed:
         raise ValidationError(_("A change registration must change the number, the date or the registrar."))
@@ -212,24 +215,13 @@ def write(
     old = contract.registration_status
     contract.registration_status = target
     contract._review_transition = True  # type: ignore[attr-defined]  # an approved contract's registration changes
-    label = str(Action(action).label)
-    contract._change_reason = f"{label}: {reason}"[:100] if reason else label  # type: ignore[attr-defined]
+    label = Action(action).label
+    contract._change_reason = review.change_reason(label, reason)  # type: ignore[attr-defined]
     if review.stored_user(user) is not None:
         contract._history_user = user  # type: ignore[attr-defined]
     contract.save(update_fields=["registration_status", "updated_at", *changed])
-    logged = ContractRegistration.objects.create(
-        contract=contract,
-        action=action,
-        from_status=old,
-        to_status=target,
-        registration_number=contract.registration_number or "",
-        registered_on=contract.registered_on,
-        registrar_name=str(contract.registrar) if contract.registrar_id else "",
-        reason=reason,
-        expert_review=contract.needs_expert_review,
-        user=review.stored_user(user),
-        username=getattr(user, "username", "") or "",
-    )
+    logged = step_row(contract, user, action, old, reason)
+    logged.save()
     request = getattr(HistoricalRecords.context, "request", None)
     detail = (
         f"{contract} #{contract.pk}: {label} "
@@ -239,6 +231,23 @@ def write(
     )
     audit.record(AuditEvent.Kind.REGISTRATION, request, user, model=Contract, rows=1, detail=detail)
     return logged
+
+
+def step_row(contract: Contract, user: Any, action: str, old: str, reason: str) -> ContractRegistration:
+    """The (unsaved) log row of a step that moved `contract` from `old` to its present registration."""
+    return ContractRegistration(
+        contract=contract,
+        action=action,
+        from_status=old,
+        to_status=contract.registration_status,
+        registration_number=contract.registration_number or "",
+        registered_on=contract.registered_on,
+        registrar_name=str(contract.registrar) if contract.registrar_id else "",
+        reason=reason,
+        expert_review=contract.needs_expert_review,
+        user=review.stored_user(user),
+        username=getattr(user, "username", "") or "",
+    )
 
 
 # --- Imports
@@ -265,23 +274,10 @@ def log_imported(user: Any, pks: list[int], file_name: str) -> None:
     if not pks:
         return
     note = _("Imported from %(file)s") % {"file": file_name}
-    for start in range(0, len(pks), 2000):
-        contracts = Contract._default_manager.filter(pk__in=pks[start : start + 2000]).select_related("registrar")
+    for chunk in chunks(pks):
+        contracts = Contract._default_manager.filter(pk__in=chunk).select_related("registrar")
         ContractRegistration.objects.bulk_create(
-            ContractRegistration(
-                contract=contract,
-                action=Action.IMPORT,
-                from_status=RegistrationStatus.PENDING,
-                to_status=contract.registration_status,
-                registration_number=contract.registration_number or "",
-                registered_on=contract.registered_on,
-                registrar_name=str(contract.registrar) if contract.registrar_id else "",
-                reason=note,
-                expert_review=contract.needs_expert_review,
-                user=review.stored_user(user),
-                username=getattr(user, "username", "") or "",
-            )
-            for contract in contracts
+            step_row(contract, user, Action.IMPORT, RegistrationStatus.PENDING, note) for contract in contracts
         )
     audit.record(
         AuditEvent.Kind.REGISTRATION, user=user, model=Contract, rows=len(pks), file_name=file_name, detail=note

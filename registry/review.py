@@ -260,7 +260,7 @@ def _apply(
     old = record.review_status
     record.review_status = transition.target
     record._review_transition = True
-    record._change_reason = _change_reason(transition.action, opinion)
+    record._change_reason = change_reason(Action(transition.action).label, opinion)
     if stored_user(user) is not None:
         record._history_user = user
     record.save(update_fields=["review_status", "updated_at", *changed])
@@ -287,9 +287,9 @@ def _apply(
     return step
 
 
-def _change_reason(action: str, opinion: str) -> str:
-    label = str(Action(action).label)
-    return f"{label}: {opinion}"[:100] if opinion else label
+def change_reason(label: object, opinion: str) -> str:
+    """A workflow step's change reason in the history: its label and opinion, within the column's 100."""
+    return f"{label}: {opinion}"[:100] if opinion else str(label)
 
 
 def _actor_id(user: User) -> Any:
@@ -345,7 +345,7 @@ def last_editor_id(obj: Any) -> int | None:
 def content_fields(model: ModelType) -> list[str]:
     """The stored values of a record that are its content: not its workflows' fields nor timestamps."""
     skipped = {"id", "created_at", "updated_at", "review_status", *getattr(model, "WORKFLOW_FIELDS", ())}
-    return [f.attname for f in model._meta.concrete_fields if f.attname not in skipped]
+    return [f.name for f in model._meta.concrete_fields if f.name not in skipped]
 
 
 # --- Counting

@@ -26,7 +26,7 @@ from .columns import Column, columns_for, in_chinese
 from .existing import Ambiguous, ExistingRecords, ParsedRow, Record
 from .header import BoundColumn, bind_header, key_field_names
 from .plan import Change, Create, Diff, Links, NewOrganization, Plan, RowError, Update
-from .relations import join_parts
+from .relations import join_parts, shown_identities
 from .review_states import STATUS, RowStates, status_label
 from .scope import NewLinks
 
@@ -199,13 +199,7 @@ class Importer:
         if identified_by is None:
             return _("this names %(count)d %(model)s; they cannot be told apart") % details
         identity = field_of(self.model, identified_by)
-        named = []
-        for record in candidates:
-            value = record.get(identity.attname)
-            if value in (None, ""):
-                named.append(_("not filled in"))
-            else:
-                named.append(access.mask(value) if identity.name in self.hidden else str(value))
+        named = shown_identities((record.get(identity.attname) for record in candidates), identity.name in self.hidden)
         details.update(field=in_chinese(identity.verbose_name), values="、".join(named))
         if identity.name in self.hidden:
             return (

@@ -91,14 +91,7 @@ class Resolver:
         pks = sorted(self.ambiguous.get(text, ()))
         stored = dict(self.model._default_manager.filter(pk__in=pks).values_list("pk", identified_by))
         hidden = identified_by in access.personal_fields(self.model) and not self.personal_keys
-        shown = []
-        for pk in pks:
-            value = stored.get(pk)
-            if value in (None, ""):
-                shown.append(_("not filled in"))
-            else:
-                shown.append(access.mask(value) if hidden else str(value))
-        return shown
+        return shown_identities([stored.get(pk) for pk in pks], hidden)
 
     def candidates(self, texts: Sequence[str]) -> Iterator[tuple[str, int]]:
         model: Any = self.model
@@ -136,6 +129,14 @@ class Resolver:
             key = tuple("" if part is None else str(part) for part in parts)
             for text in wanted.get(key, ()):
                 yield text, pk
+
+
+def shown_identities(identities: Iterable[object], hidden: bool) -> list[str]:
+    """Identity values of candidates as an error message names them: masked when `hidden`."""
+    return [
+        _("not filled in") if value in (None, "") else access.mask(value) if hidden else str(value)
+        for value in identities
+    ]
 
 
 def display_map(model: type[models.Model], pks: Iterable[int]) -> dict[int, str]:

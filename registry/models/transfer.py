@@ -183,8 +183,9 @@ class TechContract(Reviewed, CitedModel):
     NATURAL_KEY = ("title", "signed_on")
     IDENTIFIED_BY = "registration_number"
     REGISTRATION_FIELDS = ("registration_number", "registered_on", "registrar")
-    # What a registration step changes: its history rows are no edits for four eyes (review.authors).
-    WORKFLOW_FIELDS = ("registration_status", "registration_number", "registered_on", "registrar_id")
+    # What a registration step changes: its history rows are no edits for four eyes (review.authors),
+    # and a history revert leaves them alone.
+    WORKFLOW_FIELDS = ("registration_status", *REGISTRATION_FIELDS)
 
     registration_number = models.CharField(_("registration number"), max_length=30, null=True, blank=True, unique=True)
     title = models.CharField(_("title"), max_length=300)

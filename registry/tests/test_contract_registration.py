@@ -283,6 +283,12 @@ class RegistrationAdminTests(TestCase):
         response = self.post_step("clerk", "register", registration_number="1", registered_on="2024-03-20")
         self.assertEqual(TechContract.objects.get(pk=self.contract.pk).registration_status, PENDING)
 
+    def test_an_unknown_step_is_refused_with_a_message(self):
+        response = self.post_step("registrar", "approve_everything", registration_number="1")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("未知的登记操作", response.content.decode())
+        self.assertEqual(TechContract.objects.get(pk=self.contract.pk).registration_status, PENDING)
+
     def test_the_step_view_takes_posts_only(self):
         self.client.force_login(self.users["registrar"])
         self.assertEqual(self.client.get(self.step_url).status_code, 405)
