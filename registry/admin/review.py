@@ -15,7 +15,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -23,6 +24,8 @@ from registry import access, evidence, review
 from registry.models import Attachment, ReviewStatus, ReviewTransition
 
 from .evidence import AttachmentInline
+
+REVIEW_LABELS = dict(ReviewStatus.choices)
 
 if TYPE_CHECKING:
     # What the mixins below are mixed into (at run time they sit before these classes in the MRO).
@@ -229,12 +232,14 @@ class ReviewMixin(AdminBase):
         filters = super().get_list_filter(request)
         return ["review_status", *filters] if self.reviewed else filters
 
+    # The label from ReviewStatus directly: get_review_status_display() flattens the field's
+    # choices again for every row of a list.
     @admin.display(description=gettext_lazy("review status"), ordering="review_status")
     def review_state(self, obj):
-        return format_html(
-            '<span class="registry-review registry-review-{}">{}</span>',
-            obj.review_status,
-            obj.get_review_status_display(),
+        status = obj.review_status
+        label = REVIEW_LABELS.get(status, status)
+        return mark_safe(  # noqa: S308 - both parts are escaped
+            f'<span class="registry-review registry-review-{escape(status)}">{escape(label)}</span>'
         )
 
     # A part added on its own page must not join a record under review or approved.

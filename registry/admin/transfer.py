@@ -1,6 +1,7 @@
 """Technology transfer: policies, agencies, training bases, brokers, contracts and subsidies."""
 
 from django.contrib import admin
+from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
 from registry.models import Policy, Subsidy, TechContract, TechnologyBroker, TrainingBase, TransferAgency
@@ -12,9 +13,9 @@ from .registration import ExpertReviewFilter, RegistrationMixin
 ORGANIZATION_SEARCH = ("organization__name", "organization__aliases__name", "organization__credit_code")
 
 
-def names(related) -> str:
-    """Names of prefetched related records, joined for a changelist cell."""
-    return "、".join(str(item) for item in related.all())
+def names(records) -> str:
+    """Names of related records (a prefetched list), joined for a changelist cell."""
+    return "、".join(str(item) for item in records)
 
 
 @admin.register(Policy)
@@ -110,16 +111,23 @@ class TechContractAdmin(RegistrationMixin, RegistryAdmin):
     )
 
     def get_queryset(self, request):
-        # Buyers and sellers are listed per row: one query each for the whole page.
-        return super().get_queryset(request).prefetch_related("buyers", "sellers")
+        # Buyers and sellers are listed per row: one query each for the whole page, kept as plain
+        # lists (a prefetched manager clones a queryset per row and relation when it is filled).
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                Prefetch("buyers", to_attr="listed_buyers"), Prefetch("sellers", to_attr="listed_sellers")
+            )
+        )
 
     @admin.display(description=_("buyers"))
     def buyer_names(self, obj):
-        return names(obj.buyers)
+        return names(obj.listed_buyers)
 
     @admin.display(description=_("sellers"))
     def seller_names(self, obj):
-        return names(obj.sellers)
+        return names(obj.listed_sellers)
 
 
 @admin.register(Subsidy)
