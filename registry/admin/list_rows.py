@@ -20,12 +20,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.admin.templatetags.admin_list import ResultList, _boolean_icon, _coerce_field_name
+from django.contrib.admin.templatetags.admin_list import (  # type: ignore[attr-defined] # Django's own helpers
+    ResultList,
+    _boolean_icon,
+    _coerce_field_name,
+)
 from django.contrib.admin.templatetags.admin_list import results as django_results
 from django.contrib.admin.templatetags.admin_urls import add_preserved_filters
-from django.contrib.admin.utils import (
+from django.contrib.admin.utils import (  # type: ignore[attr-defined] # Django's own column lookup
     FieldIsAForeignKeyColumnName,
-    _get_non_gfk_field,  # Django's own column lookup, so a column resolves as in items_for_result
+    _get_non_gfk_field,
     display_for_field,
     display_for_value,
     lookup_field,
@@ -34,7 +38,7 @@ from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import models
 from django.urls import NoReverseMatch
-from django.utils import formats, timezone
+from django.utils import formats
 from django.utils.functional import Promise
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -123,7 +127,7 @@ def resolve_columns(cl: ChangeList, empty: SafeString, icons: BooleanIcons):
             field = None
         css_class = f"field-{_coerce_field_name(name, index)}"
         if field is not None and not field.auto_created:
-            yield field_column(field, name, css_class, empty, links, icons)
+            yield field_column(field, str(name), css_class, empty, links, icons)
         else:
             yield other_column(cl, field, name, css_class, empty, links, icons)
 
@@ -177,12 +181,11 @@ def field_display(field, empty: SafeString, avoid_link: bool, icons: BooleanIcon
         return choice
     if isinstance(field, models.BooleanField):
         return lambda attr, value: icons.icon(value)
-    if isinstance(field, (models.FileField, models.URLField, models.JSONField)):
+    if isinstance(field, (models.DateTimeField, models.FileField, models.URLField, models.JSONField)):
         return general
     empty_values = field.empty_values
-    if isinstance(field, models.DateTimeField):
-        convert: Callable[[Any], Any] = lambda value: formats.localize(timezone.template_localtime(value))  # noqa: E731
-    elif isinstance(field, (models.DateField, models.TimeField)):
+    convert: Callable[[Any], Any]
+    if isinstance(field, (models.DateField, models.TimeField)):
         convert = formats.localize
     elif isinstance(field, models.DecimalField):
         places = field.decimal_places

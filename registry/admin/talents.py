@@ -40,6 +40,7 @@ class TalentAdmin(MergeMixin, RegistryAdmin):
         "introduced_on",
         count_column("academician_workstations", _("academician workstations")),
     )
+    estimate_scoped_count = True  # a district clerk's unfiltered list: the planner's estimate
     list_filter = (
         AcademicianRuleFilter,
         "tier",

@@ -1,5 +1,7 @@
 """Every changelist's rows are the markup Django's own items_for_result writes, cell for cell."""
 
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.admin.templatetags.admin_list import items_for_result
 from django.contrib.auth import get_user_model
@@ -28,6 +30,8 @@ def changelist(model, user, **params):
 
 
 class ListRowsTests(TestCase):
+    chief: Any
+
     @classmethod
     def setUpTestData(cls):
         call_command("loaddata", "articles", verbosity=0)
