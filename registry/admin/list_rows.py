@@ -15,6 +15,7 @@ popups keep Django's own rows: they need the form's fields and the opener's valu
 from __future__ import annotations
 
 import datetime
+import functools
 import html
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -186,7 +187,8 @@ def field_display(field, empty: SafeString, avoid_link: bool, icons: BooleanIcon
     empty_values = field.empty_values
     convert: Callable[[Any], Any]
     if isinstance(field, (models.DateField, models.TimeField)):
-        convert = formats.localize
+        # A page's rows share many dates; each is formatted once (a column's functions live one page).
+        convert = functools.lru_cache(maxsize=None)(formats.localize)
     elif isinstance(field, models.DecimalField):
         places = field.decimal_places
         convert = lambda value: formats.number_format(value, places)  # noqa: E731
