@@ -15,6 +15,10 @@ page (/admin/reports/, which reads a snapshot per audience: the in-process reque
 counts each audience's snapshot, the background task's work, and its time is printed; gunicorn runs
 with REPORTS_MAX_AGE_SECONDS of a day, so the timed requests read that snapshot).
 
+With `--scale-rows-ab` (the default) every list is also timed in-process with Django's own rows
+(items_for_result) and with registry/admin/list_rows.py, alternating request by request, so the
+rendering's share is measured side by side in one run.
+
 With `--scale-sidebar both` (the default) two servers run side by side, one with the navigation
 sidebar and one without (BENCH_SIDEBAR=0), and each URL is measured on both, one after the other,
 so both tables come from the same run and the same machine load.
@@ -22,6 +26,7 @@ so both tables come from the same run and the same machine load.
 
 from __future__ import annotations
 
+import argparse
 import http.client
 import math
 import os
@@ -64,6 +69,12 @@ def add_arguments(parser):
     )
     group.add_argument("--scale-district", default="新城区", help="the division of the scoped user")
     group.add_argument(
+        "--scale-rows-ab",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="time each list in-process with Django's rows and with the registry's, side by side",
+    )
+    group.add_argument(
         "--scale-think", type=float, default=0, help="seconds each client waits between requests (0: back to back)"
     )
     group.add_argument(
@@ -96,6 +107,9 @@ def run(args):
     urls = bench_urls(next(iter(users.values())), list(users.values()))
     for user_name, user in users.items():
         print_query_counts_and_plans(urls, user, user_name)
+    if args.scale_rows_ab:
+        for user_name, user in users.items():
+            print_rows_side_by_side(urls, user, user_name)
     variants = {"on": ["with sidebar"], "off": ["without sidebar"], "both": ["with sidebar", "without sidebar"]}
     names = variants[args.scale_sidebar]
     cookies = {user_name: "sessionid=" + session_for(user) for user_name, user in users.items()}
@@ -243,6 +257,40 @@ def session_for(user) -> str:
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
     session.create()
     return str(session.session_key)
+
+
+def print_rows_side_by_side(urls: dict[str, str], user, user_name: str, requests: int = 30):
+    """In-process service time of each list page with Django's own rows (items_for_result) and with
+    registry/admin/list_rows.py, alternating request by request in the same process (median ms)."""
+    from django.contrib.admin.templatetags.admin_list import results as django_results
+    from django.test import Client
+
+    from registry.admin import list_rows
+
+    ours = list_rows.results
+    client = Client()
+    client.force_login(user)
+    print(f"\nscale: rows rendered by Django vs by list_rows, in-process, {user_name}, median of {requests} each (ms)")
+    try:
+        for url_name, url in urls.items():
+            if url_name == "reports":
+                continue
+            times: dict[str, list[float]] = {"django": [], "registry": []}
+            for index in range(2 * requests + 4):
+                kind = "django" if index % 2 else "registry"
+                list_rows.results = (lambda cl: list(django_results(cl))) if kind == "django" else ours
+                started = time.perf_counter()
+                response = client.get(url)
+                elapsed = (time.perf_counter() - started) * 1000
+                if response.status_code != 200:
+                    raise RuntimeError(f"{url} answered {response.status_code}")
+                if index >= 4:  # the first requests fill caches
+                    times[kind].append(elapsed)
+            django_ms, registry_ms = (statistics.median(times[kind]) for kind in ("django", "registry"))
+            ratio = django_ms / registry_ms
+            print(f"  {url_name:28} django {django_ms:6.1f}  registry {registry_ms:6.1f}  ratio {ratio:4.2f}")
+    finally:
+        list_rows.results = ours
 
 
 def print_query_counts_and_plans(urls: dict[str, str], user, user_name: str = "superuser"):
