@@ -252,7 +252,11 @@ class FastChangelistMixin(AdminBase):
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
         paginator = super().get_paginator(request, queryset, per_page, orphans, allow_empty_first_page)
         scoped = self.estimate_scoped_count and access.is_scoped(request.user)
-        if scoped and isinstance(paginator, EstimatedCountPaginator):
+        if (
+            scoped
+            and isinstance(paginator, EstimatedCountPaginator)
+            and connections[queryset.db].vendor == "postgresql"
+        ):
             paginator.scope_only = selects_same_rows(queryset, self.get_queryset(request))
         return paginator
 
