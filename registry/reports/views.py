@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.admin import AdminSite
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from registry import audit, review
+from registry import audit
 from registry.access import Viewer
 from registry.importing.admin import attachment
 from registry.models import AuditEvent
@@ -75,15 +77,17 @@ def may_download(user: Viewer, table: Table) -> bool:
     return all(can_export(user, model) for model in table.models)
 
 
-def downloaded_table(user: Viewer, slug: str, year: Year, include_submitted: bool) -> Table | None:
-    """The table as the page shows it (the same snapshot, so file and page agree), counted now when
-    no snapshot has been computed yet; None when the user may see none of its columns."""
-    tables = snapshots.tables_of(snapshots.snapshot_for(user, year, include_submitted))
+def snapshot_tables(user: Viewer, year: Year, include_submitted: bool) -> list[Table] | None:
+    """The tables as the page shows them (the same snapshot, so file and page agree). When none has
+    been computed yet the background task is asked for one, never counted in this request; None
+    until it has run (the immediate backend of development runs it at once)."""
+    snapshot = snapshots.snapshot_for(user, year, include_submitted)
+    tables = snapshots.tables_of(snapshot)
     if tables is None:
-        with review.counting(include_submitted):
-            table = REPORTS[slug](user, year)
-        return table if len(table.header) > 1 else None
-    return next((table for table in tables if table.slug == slug), None)
+        snapshots.request_refresh(snapshot)
+        snapshot.refresh_from_db()
+        tables = snapshots.tables_of(snapshot)
+    return tables
 
 
 def report_download(site: AdminSite, request: HttpRequest, slug: str) -> HttpResponse:
@@ -91,7 +95,11 @@ def report_download(site: AdminSite, request: HttpRequest, slug: str) -> HttpRes
         raise Http404(slug)
     year = chosen_year(request)
     include_submitted = includes_submitted(request)
-    table = downloaded_table(request.user, slug, year, include_submitted)
+    tables = snapshot_tables(request.user, year, include_submitted)
+    if tables is None:
+        messages.info(request, _("The reports are being counted; download the table when the page shows it."))
+        return HttpResponseRedirect(reverse(f"{site.name}:registry_reports") + "?" + request.GET.urlencode())
+    table = next((table for table in tables if table.slug == slug), None)
     if table is None or not may_download(request.user, table):
         raise PermissionDenied
     table.note = " ".join(filter(None, [table.note, counting_basis(include_submitted)]))

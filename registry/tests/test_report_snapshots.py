@@ -153,6 +153,30 @@ class ReportSnapshotTests(TestCase):
         self.assertNotContains(shown, 'http-equiv="refresh"')
 
     @override_settings(TASKS=QUEUED_ONLY)
+    def test_a_download_before_any_count_asks_the_worker_and_comes_back(self):
+        self.client.force_login(self.boss)
+        url = reverse("admin:registry_report_xlsx", args=["by-district"])
+        with mock.patch.object(snapshots, "report_tables") as counted:
+            response = self.client.get(url, {"year": "2023"}, follow=True)
+        counted.assert_not_called()  # not counted in the request
+        self.assertEqual(response.redirect_chain[0][0], reverse("admin:registry_reports") + "?year=2023")
+        self.assertContains(response, "正在统计")
+        snapshot = ReportSnapshot.objects.get(period=2023)
+        self.assertEqual([result.args for result in queued()], [[snapshot.pk]])
+        snapshots.refresh_snapshot.call(snapshot.pk)
+        ready = self.client.get(url, {"year": "2023"})
+        self.assertEqual(ready.status_code, 200)
+        self.assertEqual(
+            ready["Content-Type"].split(";")[0], "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+
+    def test_a_download_before_any_count_is_counted_at_once_without_a_worker(self):
+        self.client.force_login(self.boss)
+        response = self.client.get(reverse("admin:registry_report_xlsx", args=["by-district"]))
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(ReportSnapshot.objects.exclude(computed_at=None).count(), 1)
+
+    @override_settings(TASKS=QUEUED_ONLY)
     def test_a_refresh_whose_worker_died_is_asked_again_later(self):
         self.page(self.boss)
         ReportSnapshot.objects.update(refresh_requested_at=timezone.now() - timedelta(minutes=5))
