@@ -55,7 +55,7 @@ def refresh_talents(queryset: models.QuerySet[Any], apps: Any = global_apps) -> 
 def refresh_talent_pks(pks: Iterable[int]) -> None:
     Talent = global_apps.get_model("registry", "Talent")
     for batch in batches(pks):
-        refresh_talents(Talent._base_manager.filter(pk__in=batch))
+        refresh_talents(Talent._base_manager.filter(pk__in_array=batch))
 
 
 def refresh_contracts(pks: Iterable[int], apps: Any = global_apps) -> None:
@@ -66,9 +66,9 @@ def refresh_contracts(pks: Iterable[int], apps: Any = global_apps) -> None:
         pairs: set[tuple[int, int | None, int | None]] = set()
         for name in CONTRACT_PARTIES:
             through = contract._meta.get_field(name).remote_field.through
-            links = through._base_manager.filter(techcontract_id__in=batch)
+            links = through._base_manager.filter(techcontract_id__in_array=batch)
             pairs.update(links.values_list("techcontract_id", "organization__division_id", "organization__zone_id"))
-        stored._base_manager.filter(contract_id__in=batch).delete()
+        stored._base_manager.filter(contract_id__in_array=batch).delete()
         rows = [stored(contract_id=c, division_id=d, zone_id=z) for c, d, z in pairs if d is not None or z is not None]
         stored._base_manager.bulk_create(rows, batch_size=BATCH)
 
@@ -80,7 +80,7 @@ def contracts_of(organization_pks: Iterable[int]) -> set[int]:
     for batch in batches(organization_pks):
         for name in CONTRACT_PARTIES:
             through = contract._meta.get_field(name).remote_field.through
-            links = through._base_manager.filter(organization_id__in=batch)
+            links = through._base_manager.filter(organization_id__in_array=batch)
             found.update(links.values_list("techcontract_id", flat=True))
     return found
 
@@ -90,7 +90,7 @@ def follow_organizations(pks: Iterable[int]) -> None:
     Talent = global_apps.get_model("registry", "Talent")
     pks = list(pks)
     for batch in batches(pks):
-        refresh_talents(Talent._base_manager.filter(employer_id__in=batch))
+        refresh_talents(Talent._base_manager.filter(employer_id__in_array=batch))
     refresh_contracts(contracts_of(pks))
 
 
@@ -138,7 +138,7 @@ def organization_places(pks: Iterable[int]) -> dict[int, tuple[int | None, int |
     Organization = global_apps.get_model("registry", "Organization")
     places: dict[int, tuple[int | None, int | None]] = {}
     for batch in batches(pks):
-        rows = Organization._base_manager.filter(pk__in=batch).values_list("pk", "division_id", "zone_id")
+        rows = Organization._base_manager.filter(pk__in_array=batch).values_list("pk", "division_id", "zone_id")
         places.update((pk, (division, zone)) for pk, division, zone in rows)
     return places
 

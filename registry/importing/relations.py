@@ -96,16 +96,16 @@ class Resolver:
     def candidates(self, texts: Sequence[str]) -> Iterator[tuple[str, int]]:
         model: Any = self.model
         if model is Organization:
-            yield from model.objects.filter(name__in=texts).values_list("name", "pk")
-            yield from OrganizationAlias.objects.filter(name__in=texts).values_list("name", "organization_id")
+            yield from model.objects.filter(name__in_array=texts).values_list("name", "pk")
+            yield from OrganizationAlias.objects.filter(name__in_array=texts).values_list("name", "organization_id")
             codes = {values.half_width(text).upper(): text for text in texts}
-            for code, pk in model.objects.filter(credit_code__in=codes).values_list("credit_code", "pk"):
+            for code, pk in model.objects.filter(credit_code__in_array=codes).values_list("credit_code", "pk"):
                 yield codes[code], pk
             return
         if issubclass(model, Lookup):
-            yield from model.objects.filter(name__in=texts).values_list("name", "pk")
+            yield from model.objects.filter(name__in_array=texts).values_list("name", "pk")
             if any(f.name == "code" for f in model._meta.fields):
-                yield from model.objects.filter(code__in=texts).values_list("code", "pk")
+                yield from model.objects.filter(code__in_array=texts).values_list("code", "pk")
             return
         if model is Talent and self.personal_keys:
             # Each text as stored numbers may spell it (1501...123x, 15 digits): one person, any spelling.
@@ -113,7 +113,7 @@ class Resolver:
             for text in texts:
                 for spelling in id_number_spellings(id_number_form(values.half_width(text))):
                     spelled.setdefault(spelling, []).append(text)
-            for stored, pk in model.objects.filter(id_number__in=spelled).values_list("id_number", "pk"):
+            for stored, pk in model.objects.filter(id_number__in_array=spelled).values_list("id_number", "pk"):
                 for text in spelled[stored]:
                     yield text, pk
         yield from self.by_parts(texts)
@@ -124,7 +124,8 @@ class Resolver:
         wanted: dict[tuple[str, ...], list[str]] = {}
         for text, parts in split.items():
             wanted.setdefault(parts + ("",) * (len(self.paths) - len(parts)), []).append(text)
-        rows = self.model._default_manager.filter(**{self.paths[0] + "__in": first}).values_list("pk", *self.paths)
+        found = self.model._default_manager.filter(**{self.paths[0] + "__in_array": first})
+        rows = found.values_list("pk", *self.paths)
         for pk, *parts in rows:
             key = tuple("" if part is None else str(part) for part in parts)
             for text in wanted.get(key, ()):
@@ -144,7 +145,7 @@ def display_map(model: type[models.Model], pks: Iterable[int]) -> dict[int, str]
     paths = display_paths(model)
     result = {}
     for chunk in chunks(set(pks)):
-        for pk, *parts in model._default_manager.filter(pk__in=chunk).values_list("pk", *paths):
+        for pk, *parts in model._default_manager.filter(pk__in_array=chunk).values_list("pk", *paths):
             result[pk] = join_parts(parts)
     return result
 
