@@ -35,7 +35,7 @@ class InArray(In):
             for value in self.rhs
         ]
 
-    def as_postgresql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
+    def as_postgresql(self, compiler: Any, connection: Any) -> tuple[str, Any]:
         if not self.rhs_is_direct_value() or any(hasattr(value, "resolve_expression") for value in self.rhs):
             return super().as_sql(compiler, connection)
         values = list(dict.fromkeys(value for value in self.rhs if value is not None))

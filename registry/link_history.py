@@ -17,7 +17,7 @@ record's latest row instead. Bulk writers (imports, merges) write snapshots with
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -149,7 +149,7 @@ def links_at(model, history_ids: Iterable) -> dict[tuple[int, str], set]:
 
 
 # {field name: {record pk: [(linked pk, link row id), ...]}}: a record's links in a field, as stored now.
-KnownLinks = dict[str, dict[int, list[tuple[int, int]]]]
+KnownLinks = dict[str, dict[int, Sequence[tuple[int, int]]]]
 
 
 def write_snapshots(model, history_ids: dict, known: KnownLinks | None = None, fresh: Collection = ()) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime
 import json
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import Any
 
 from django.db import models, transaction
@@ -27,6 +27,8 @@ from . import bulk, review_states, since_preview
 from .plan import Create, NewOrganization, Plan, Update, Values
 from .relations import chunks
 
+# Records inserted per COPY (and per history COPY).
+WRITE_CHUNK = 10_000
 # Values with organizations created by this import replaced by their new primary keys.
 Resolve = Callable[[Values], Values]
 
@@ -55,7 +57,7 @@ def apply_plan(plan: Plan, user: access.Viewer, file_name: str, ip_address: str 
     created_pks, created_history = insert_creates(model, plan, fields, resolve, user_pk, reason, now)
     updated_history = apply_updates(model, plan.updates, fields, resolve, user_pk, reason, now)
     links = write_links(model, plan.creates, created_pks, plan.updates, new_orgs)
-    districts.after_import(model, plan, created_pks)  # before the scope check, which reads them
+    districts.after_import(model, plan, created_pks, links)  # before the scope check, which reads them
     link_history.write_snapshots(model, {**created_history, **updated_history}, links, fresh=created_history)
     since_preview.check_in_scope(plan, user, created_pks)
     review_states.log_transitions(model, state_moves(plan, created_pks, moved), user, file_name, ip_address)
@@ -133,14 +135,19 @@ def insert_creates(
     now: datetime.datetime,
 ) -> tuple[list[int], dict[int, int]]:
     """INSERT the new records with their timestamps and history rows: their new pks, in plan order,
-    and {pk: history id}."""
+    and {pk: history id}. Written WRITE_CHUNK records at a time, so the rows sent are built for one
+    chunk at a time, not for the whole file at once."""
     stamps = bulk.model_fields(model, ("created_at", "updated_at"))
-    rows = [[*resolve(create.values), now, now] for create in plan.creates]
-    stored, rows = districts.stored_columns(model, plan.fields, rows)
-    created_pks = bulk.insert_rows(model, fields + stamps + bulk.model_fields(model, stored), rows, returning=True)
     attnames = [*plan.fields, "created_at", "updated_at"]
-    history = (dict(zip(attnames, row), id=pk) for row, pk in zip(rows, created_pks))
-    return created_pks, bulk.insert_history(model, history, "+", user_pk, reason, now)
+    created_pks: list[int] = []
+    history_ids: dict[int, int] = {}
+    for chunk in chunks(plan.creates, WRITE_CHUNK):
+        rows = [[*resolve(create.values), now, now] for create in chunk]
+        stored, rows = districts.stored_columns(model, plan.fields, rows)
+        pks = bulk.insert_rows(model, fields + stamps + bulk.model_fields(model, stored), rows, returning=True)
+        history_ids.update(bulk.insert_history_rows(model, attnames, rows, pks, "+", user_pk, reason, now))
+        created_pks += pks
+    return created_pks, history_ids
 
 
 def apply_updates(
@@ -220,7 +227,7 @@ def write_links(
     created = set(created_pks)
     known: link_history.KnownLinks = {}
     for field in link_history.link_fields(model):
-        known[field.name] = {pk: [] for pk in created_pks}
+        known[field.name] = dict.fromkeys(created_pks, ())
     for name, owned in by_field.items():
         known.setdefault(name, {}).update(replace_links(model, name, owned, new_orgs, created))
     return known
@@ -232,7 +239,7 @@ def replace_links(
     links: Iterable[tuple[int, list[Any]]],
     new_orgs: dict[str, int],
     created: Collection[int] = (),
-) -> dict[int, list[tuple[int, int]]]:
+) -> dict[int, Sequence[tuple[int, int]]]:
     """Give each record (pk, linked pks) exactly those links in field `name`: {pk: [(linked pk, link
     row id)]}. The records in `created` were inserted by this transaction and have no links to delete."""
     model_field = model._meta.get_field(name)
@@ -253,4 +260,4 @@ def replace_links(
     stored: dict[int, list[tuple[int, int]]] = {pk: [] for pk, _others in links}
     for (pk, other), link in zip(rows, ids):
         stored[pk].append((other, link))
-    return stored
+    return dict(stored)

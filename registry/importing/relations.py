@@ -6,6 +6,7 @@ identity number or "name / employer"; any other model by its NATURAL_KEY parts j
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
@@ -25,6 +26,7 @@ MANY_SEPARATORS = "；;、"
 # name the registry knows ("内蒙古某公司,呼和浩特分公司" may be one organization).
 SOFT_SEPARATORS = "，,"
 MANY_JOIN = "；"
+STRONG_SPLIT = re.compile("[" + re.escape(MANY_SEPARATORS) + "\n]")
 CHUNK = 2000
 T = TypeVar("T")
 
@@ -167,9 +169,8 @@ def candidate_names(text: str) -> set[str]:
 
 
 def strong_parts(text: str) -> list[str]:
-    for separator in MANY_SEPARATORS:
-        text = text.replace(separator, "\n")
-    return [part.strip() for part in text.split("\n") if part.strip()]
+    """The parts of a many-to-many cell between the strong separators and line breaks, stripped."""
+    return [part for part in map(str.strip, STRONG_SPLIT.split(text)) if part]
 
 
 def split_soft(text: str) -> list[str]:
