@@ -10,7 +10,7 @@ class RegistryConfig(AppConfig):
     default = True
 
     def ready(self):
-        from registry import signals
+        from registry import arrays, signals  # noqa: F401 - arrays registers the in_array lookup
 
         signals.connect(self)
 

@@ -24,7 +24,7 @@ They are kept on every write path:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from django.apps import apps as global_apps
@@ -55,7 +55,7 @@ def refresh_talents(queryset: models.QuerySet[Any], apps: Any = global_apps) -> 
 def refresh_talent_pks(pks: Iterable[int]) -> None:
     Talent = global_apps.get_model("registry", "Talent")
     for batch in batches(pks):
-        refresh_talents(Talent._base_manager.filter(pk__in=batch))
+        refresh_talents(Talent._base_manager.filter(pk__in_array=batch))
 
 
 def refresh_contracts(pks: Iterable[int], apps: Any = global_apps) -> None:
@@ -66,9 +66,9 @@ def refresh_contracts(pks: Iterable[int], apps: Any = global_apps) -> None:
         pairs: set[tuple[int, int | None, int | None]] = set()
         for name in CONTRACT_PARTIES:
             through = contract._meta.get_field(name).remote_field.through
-            links = through._base_manager.filter(techcontract_id__in=batch)
+            links = through._base_manager.filter(techcontract_id__in_array=batch)
             pairs.update(links.values_list("techcontract_id", "organization__division_id", "organization__zone_id"))
-        stored._base_manager.filter(contract_id__in=batch).delete()
+        stored._base_manager.filter(contract_id__in_array=batch).delete()
         rows = [stored(contract_id=c, division_id=d, zone_id=z) for c, d, z in pairs if d is not None or z is not None]
         stored._base_manager.bulk_create(rows, batch_size=BATCH)
 
@@ -80,7 +80,7 @@ def contracts_of(organization_pks: Iterable[int]) -> set[int]:
     for batch in batches(organization_pks):
         for name in CONTRACT_PARTIES:
             through = contract._meta.get_field(name).remote_field.through
-            links = through._base_manager.filter(organization_id__in=batch)
+            links = through._base_manager.filter(organization_id__in_array=batch)
             found.update(links.values_list("techcontract_id", flat=True))
     return found
 
@@ -90,7 +90,7 @@ def follow_organizations(pks: Iterable[int]) -> None:
     Talent = global_apps.get_model("registry", "Talent")
     pks = list(pks)
     for batch in batches(pks):
-        refresh_talents(Talent._base_manager.filter(employer_id__in=batch))
+        refresh_talents(Talent._base_manager.filter(employer_id__in_array=batch))
     refresh_contracts(contracts_of(pks))
 
 
@@ -138,21 +138,46 @@ def organization_places(pks: Iterable[int]) -> dict[int, tuple[int | None, int |
     Organization = global_apps.get_model("registry", "Organization")
     places: dict[int, tuple[int | None, int | None]] = {}
     for batch in batches(pks):
-        rows = Organization._base_manager.filter(pk__in=batch).values_list("pk", "division_id", "zone_id")
+        rows = Organization._base_manager.filter(pk__in_array=batch).values_list("pk", "division_id", "zone_id")
         places.update((pk, (division, zone)) for pk, division, zone in rows)
     return places
 
 
-def after_import(model: type[models.Model], plan: Any, created_pks: list[int]) -> None:
+# {field name: {record pk: [(linked pk, link row id)]}}: link rows an import wrote (link_history.KnownLinks).
+WrittenLinks = dict[str, dict[int, Sequence[Any]]]
+
+
+def after_import(
+    model: type[models.Model], plan: Any, created_pks: list[int], links: WrittenLinks | None = None
+) -> None:
     """After an import's bulk writes (applying.apply_plan): recompute what the plan changed (a
-    talent's columns are written with the row: stored_columns)."""
+    talent's columns are written with the row: stored_columns). `links`: the link rows the import
+    wrote ({field: {pk: [(linked pk, link id)]}}, applying.write_links); the contracts it created get
+    their district rows from them (no query of their links, nothing to delete)."""
     name = model._meta.model_name
     if name == "techcontract":
         owners = [*zip(created_pks, (c.links for c in plan.creates)), *((u.pk, u.links) for u in plan.updates)]
-        refresh_contracts(pk for pk, links in owners if set(links) & set(CONTRACT_PARTIES))
+        written = [pk for pk, links in owners if set(links) & set(CONTRACT_PARTIES)]
+        if links is not None:
+            created = set(created_pks)
+            add_new_contracts([pk for pk in written if pk in created], links)
+            written = [pk for pk in written if pk not in created]
+        refresh_contracts(written)
     elif name == "organization":
         moved = [u.pk for u in plan.updates if {"division_id", "zone_id"} & set(u.changed)]
         follow_organizations(moved)
+
+
+def add_new_contracts(pks: list[int], links: WrittenLinks) -> None:
+    """TechContractDistrict rows of contracts just created, from their buyers' and sellers' links."""
+    from registry.importing import bulk
+
+    parties = {pk: [org for name in CONTRACT_PARTIES for org, _link in links.get(name, {}).get(pk, ())] for pk in pks}
+    places = organization_places({org for orgs in parties.values() for org in orgs})
+    pairs = {(pk, *places[org]) for pk, orgs in parties.items() for org in orgs if org in places}
+    rows = [(c, d, z) for c, d, z in pairs if d is not None or z is not None]
+    stored = global_apps.get_model("registry", "TechContractDistrict")
+    bulk.insert_rows(stored, bulk.model_fields(stored, ("contract_id", "division_id", "zone_id")), rows)
 
 
 def after_merge(model: type[models.Model], keep_pk: int) -> None:

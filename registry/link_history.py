@@ -17,7 +17,7 @@ record's latest row instead. Bulk writers (imports, merges) write snapshots with
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -128,7 +128,7 @@ def chunks(items, size=CHUNK) -> Iterator[list]:
 def link_rows(field: LinkField, pks: list) -> Iterator[tuple[int, int, int]]:
     """(owner pk, linked pk, link row id) of the records' links in one kept field, as stored now."""
     for chunk in chunks(pks):
-        yield from field.through.objects.filter(**{field.owner + "__in": chunk}).values_list(
+        yield from field.through.objects.filter(**{field.owner + "__in_array": chunk}).values_list(
             field.owner, field.target, "id"
         )
 
@@ -142,28 +142,45 @@ def links_at(model, history_ids: Iterable) -> dict[tuple[int, str], set]:
             links[(history_id, field.name)] = set()
         snapshots = snapshot_model(field.field)
         for chunk in chunks(history_ids):
-            rows = snapshots.objects.filter(history_id__in=chunk).values_list("history_id", field.target)
+            rows = snapshots.objects.filter(history_id__in_array=chunk).values_list("history_id", field.target)
             for history_id, target in rows:
                 links[(history_id, field.name)].add(target)
     return links
 
 
-def write_snapshots(model, history_ids: dict) -> None:
+# {field name: {record pk: [(linked pk, link row id), ...]}}: a record's links in a field, as stored now.
+KnownLinks = dict[str, dict[int, Sequence[tuple[int, int]]]]
+
+
+def write_snapshots(model, history_ids: dict, known: KnownLinks | None = None, fresh: Collection = ()) -> None:
     """Snapshot the current links of records into their historical rows, in bulk.
 
     `history_ids` maps a record's pk to the history id of its new historical row. Rows already in the
-    snapshot of those historical rows are replaced."""
+    snapshot of those historical rows are replaced, except for the records in `fresh`, whose historical
+    rows were inserted by the caller just now (they have no snapshot yet). A record listed in `known`
+    for a field has the links given there (the caller has just written all of them); the others' links
+    are read from the link table. Snapshot rows are written with bulk INSERT (COPY on PostgreSQL)."""
     if not history_ids:
         return
+    from registry.importing import bulk
+
+    known = known or {}
+    stale = [history_id for pk, history_id in history_ids.items() if pk not in fresh]
     for field in map(LinkField, link_fields(model)):
         snapshots = snapshot_model(field.field)
-        for chunk in chunks(history_ids.values()):
-            snapshots.objects.filter(history_id__in=chunk).delete()
+        for chunk in chunks(stale):
+            snapshots.objects.filter(history_id__in_array=chunk).delete()
+        given = known.get(field.name, {})
         rows = [
-            snapshots(**{"history_id": history_ids[owner], field.owner: owner, field.target: target, "id": link})
-            for owner, target, link in link_rows(field, list(history_ids))
+            (history_ids[owner], owner, target, link)
+            for owner, links in given.items()
+            if owner in history_ids
+            for target, link in links
         ]
-        snapshots.objects.bulk_create(rows, batch_size=CHUNK)
+        unknown = [pk for pk in history_ids if pk not in given]
+        rows += [(history_ids[owner], owner, target, link) for owner, target, link in link_rows(field, unknown)]
+        columns = bulk.model_fields(snapshots, ("history_id", field.owner, field.target, "id"))
+        bulk.insert_rows(snapshots, columns, rows)
 
 
 REASON_LENGTH = 100  # simple-history's history_change_reason column
@@ -174,7 +191,7 @@ def write_versions(model, pks: Iterable, user, reason: str, when=None) -> None:
     (for writes that bypass save(): moved references, bulk updates)."""
     pk_name = model._meta.pk.attname
     for chunk in chunks(pks):
-        records = list(model._default_manager.filter(pk__in=chunk))
+        records = list(model._default_manager.filter(pk__in_array=chunk))
         rows = model.history.bulk_history_create(
             records, update=True, default_user=user, default_change_reason=reason[:REASON_LENGTH], default_date=when
         )

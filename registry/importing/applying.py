@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import Any
 
 from django.db import models, transaction
@@ -27,7 +27,8 @@ from . import bulk, review_states, since_preview
 from .plan import Create, NewOrganization, Plan, Update, Values
 from .relations import chunks
 
-BATCH = 2000
+# Records inserted per COPY (and per history COPY).
+WRITE_CHUNK = 10_000
 # Values with organizations created by this import replaced by their new primary keys.
 Resolve = Callable[[Values], Values]
 
@@ -55,9 +56,9 @@ def apply_plan(plan: Plan, user: access.Viewer, file_name: str, ip_address: str 
     moved = states_before(model, plan)
     created_pks, created_history = insert_creates(model, plan, fields, resolve, user_pk, reason, now)
     updated_history = apply_updates(model, plan.updates, fields, resolve, user_pk, reason, now)
-    write_links(model, plan.creates, created_pks, plan.updates, new_orgs)
-    districts.after_import(model, plan, created_pks)  # before the scope check, which reads them
-    link_history.write_snapshots(model, {**created_history, **updated_history})
+    links = write_links(model, plan.creates, created_pks, plan.updates, new_orgs)
+    districts.after_import(model, plan, created_pks, links)  # before the scope check, which reads them
+    link_history.write_snapshots(model, {**created_history, **updated_history}, links, fresh=created_history)
     since_preview.check_in_scope(plan, user, created_pks)
     review_states.log_transitions(model, state_moves(plan, created_pks, moved), user, file_name, ip_address)
     registration.log_imported(user, imported_registrations(plan, created_pks), file_name)
@@ -80,7 +81,7 @@ def states_before(model: type[models.Model], plan: Plan) -> dict[int, str]:
     pks = [update.pk for update in plan.updates if review_states.STATUS in update.changed]
     states: dict[int, str] = {}
     for chunk in chunks(pks):
-        states.update(model._default_manager.filter(pk__in=chunk).values_list("pk", review_states.STATUS))
+        states.update(model._default_manager.filter(pk__in_array=chunk).values_list("pk", review_states.STATUS))
     return states
 
 
@@ -134,14 +135,19 @@ def insert_creates(
     now: datetime.datetime,
 ) -> tuple[list[int], dict[int, int]]:
     """INSERT the new records with their timestamps and history rows: their new pks, in plan order,
-    and {pk: history id}."""
+    and {pk: history id}. Written WRITE_CHUNK records at a time, so the rows sent are built for one
+    chunk at a time, not for the whole file at once."""
     stamps = bulk.model_fields(model, ("created_at", "updated_at"))
-    rows = [[*resolve(create.values), now, now] for create in plan.creates]
-    stored, rows = districts.stored_columns(model, plan.fields, rows)
-    created_pks = bulk.insert_rows(model, fields + stamps + bulk.model_fields(model, stored), rows, returning=True)
     attnames = [*plan.fields, "created_at", "updated_at"]
-    history = (dict(zip(attnames, row), id=pk) for row, pk in zip(rows, created_pks))
-    return created_pks, bulk.insert_history(model, history, "+", user_pk, reason, now)
+    created_pks: list[int] = []
+    history_ids: dict[int, int] = {}
+    for chunk in chunks(plan.creates, WRITE_CHUNK):
+        rows = [[*resolve(create.values), now, now] for create in chunk]
+        stored, rows = districts.stored_columns(model, plan.fields, rows)
+        pks = bulk.insert_rows(model, fields + stamps + bulk.model_fields(model, stored), rows, returning=True)
+        history_ids.update(bulk.insert_history_rows(model, attnames, rows, pks, "+", user_pk, reason, now))
+        created_pks += pks
+    return created_pks, history_ids
 
 
 def apply_updates(
@@ -160,7 +166,7 @@ def apply_updates(
     names = [f.attname for f in fields]
     created_at: dict[int, Any] = {}
     for chunk in chunks([update.pk for update in updates]):
-        created_at.update(model._default_manager.filter(pk__in=chunk).values_list("pk", "created_at"))
+        created_at.update(model._default_manager.filter(pk__in_array=chunk).values_list("pk", "created_at"))
     groups: dict[tuple[str, ...], list[tuple[int, Values]]] = {}
     for update in updates:
         groups.setdefault(tuple(update.changed), []).append((update.pk, resolve(update.values)))
@@ -208,20 +214,34 @@ def write_links(
     created_pks: list[int],
     updates: list[Update],
     new_orgs: dict[str, int],
-) -> None:
-    """Replace the many-to-many links of the created and updated records the plan lists."""
+) -> link_history.KnownLinks:
+    """Replace the many-to-many links of the created and updated records the plan lists: the links
+    now stored of every record written, by field (link_history.write_snapshots). A created record has
+    only the links the plan gives it (its pk is new to this transaction), so it is listed, with no links,
+    for every kept field the plan gives it none in."""
     owners = [*zip(created_pks, (c.links for c in creates)), *((u.pk, u.links) for u in updates)]
     by_field: dict[str, list[tuple[int, list[Any]]]] = {}
     for pk, links in owners:
         for name, pks in links.items():
             by_field.setdefault(name, []).append((pk, pks))
+    created = set(created_pks)
+    known: link_history.KnownLinks = {}
+    for field in link_history.link_fields(model):
+        known[field.name] = dict.fromkeys(created_pks, ())
     for name, owned in by_field.items():
-        replace_links(model, name, owned, new_orgs)
+        known.setdefault(name, {}).update(replace_links(model, name, owned, new_orgs, created))
+    return known
 
 
 def replace_links(
-    model: type[models.Model], name: str, links: Iterable[tuple[int, list[Any]]], new_orgs: dict[str, int]
-) -> None:
+    model: type[models.Model],
+    name: str,
+    links: Iterable[tuple[int, list[Any]]],
+    new_orgs: dict[str, int],
+    created: Collection[int] = (),
+) -> dict[int, Sequence[tuple[int, int]]]:
+    """Give each record (pk, linked pks) exactly those links in field `name`: {pk: [(linked pk, link
+    row id)]}. The records in `created` were inserted by this transaction and have no links to delete."""
     model_field = model._meta.get_field(name)
     if not isinstance(model_field, models.ManyToManyField) or model_field.remote_field.through is None:
         raise TypeError(f"{model._meta.label}.{name} is not a many-to-many field")
@@ -229,11 +249,15 @@ def replace_links(
     source = model_field.m2m_field_name() + "_id"
     target = model_field.m2m_reverse_field_name() + "_id"
     links = list(links)
-    for chunk in chunks([pk for pk, _others in links]):
-        through._default_manager.filter(**{source + "__in": chunk}).delete()
+    for chunk in chunks([pk for pk, _others in links if pk not in created]):
+        through._default_manager.filter(**{source + "__in_array": chunk}).delete()
     rows = [
-        through(**{source: pk, target: new_orgs[other.name] if isinstance(other, NewOrganization) else other})
+        (pk, new_orgs[other.name] if isinstance(other, NewOrganization) else other)
         for pk, others in links
-        for other in set(others)
+        for other in dict.fromkeys(others)
     ]
-    through._default_manager.bulk_create(rows, batch_size=BATCH)
+    ids = bulk.insert_rows(through, bulk.model_fields(through, (source, target)), rows, returning=True)
+    stored: dict[int, list[tuple[int, int]]] = {pk: [] for pk, _others in links}
+    for (pk, other), link in zip(rows, ids):
+        stored[pk].append((other, link))
+    return dict(stored)

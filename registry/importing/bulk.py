@@ -9,6 +9,7 @@ pinyin sort keys (registry/pinyin.py) are computed here, since no save() compute
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Literal, TypeAlias, overload
 
@@ -165,6 +166,16 @@ def with_sort_keys(
     return list(fields) + extra, list(computed)
 
 
+def history_columns(history_type: str, user_pk: int | None, reason: str, when: object) -> dict[str, Any]:
+    """The values simple-history's own columns take in every historical row a bulk write adds."""
+    return {
+        "history_type": history_type,
+        "history_user_id": user_pk,
+        "history_change_reason": reason,
+        "history_date": when,
+    }
+
+
 def insert_history(
     model: type[models.Model],
     records: Iterable[dict[str, Any]],
@@ -177,12 +188,7 @@ def insert_history(
     {record pk: history id of its new row}."""
     history_model = get_history_model_for_model(model)
     fields = [f for f in history_model._meta.concrete_fields if f.attname != "history_id"]
-    extra = {
-        "history_type": history_type,
-        "history_user_id": user_pk,
-        "history_change_reason": reason,
-        "history_date": when,
-    }
+    extra = history_columns(history_type, user_pk, reason, when)
     defaults = {f.attname: f.get_default() for f in fields}
     pk_name = model._meta.pk.attname
     rows, pks = [], []
@@ -194,3 +200,41 @@ def insert_history(
             )
         )
     return dict(zip(pks, insert_rows(history_model, fields, rows, returning=True)))
+
+
+def insert_history_rows(
+    model: type[models.Model],
+    attnames: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    pks: Iterable[Any],
+    history_type: str,
+    user_pk: int | None,
+    reason: str,
+    when: object,
+) -> dict[Any, int]:
+    """insert_history for records given as rows of values in `attnames` order (values after those
+    are ignored) and their pks: the same historical rows, picked from each row without a dict per
+    record. {record pk: history id of its new row}."""
+    history_model = get_history_model_for_model(model)
+    fields = [f for f in history_model._meta.concrete_fields if f.attname != "history_id"]
+    extra = history_columns(history_type, user_pk, reason, when)
+    position = {name: index for index, name in enumerate(attnames)}
+    pk_name = model._meta.pk.attname
+    # Each history row is picked from (constants..., pk, row values...), as insert_history fills it.
+    constants: dict[str, Any] = {}
+    for f in fields:
+        if f.attname in extra:
+            constants[f.attname] = extra[f.attname]
+        elif f.attname != pk_name and f.attname not in position:
+            constants[f.attname] = f.get_default()
+    slot = {name: index for index, name in enumerate(constants)}
+    offset = len(constants)
+    indexes = [
+        slot[f.attname] if f.attname in slot else offset if f.attname == pk_name else offset + 1 + position[f.attname]
+        for f in fields
+    ]
+    pick_row = operator.itemgetter(*indexes)
+    fixed = tuple(constants.values())
+    pks = list(pks)
+    history_rows = [pick_row((*fixed, pk, *row)) for row, pk in zip(rows, pks)]
+    return dict(zip(pks, insert_rows(history_model, fields, history_rows, returning=True)))

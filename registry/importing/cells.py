@@ -39,6 +39,8 @@ class RelatedNames:
         self.personal_keys = personal_keys
         self.resolvers: dict[type[models.Model], Resolver] = {}
         self.new_organizations: list[str] = []
+        # (column name, cell text) -> the names it holds (names_in).
+        self.split_cells: dict[tuple[str, str], list[str]] = {}
 
     def resolver(self, related_model: type[models.Model]) -> Resolver:
         if related_model not in self.resolvers:
@@ -59,7 +61,14 @@ class RelatedNames:
             self.resolver(column.related_model).load(texts)
 
     def names_in(self, text: str, column: Column) -> list[str]:
-        """The names of a many-to-many cell (relations.split_many), commas splitting only unknown text."""
+        """The names of a many-to-many cell (relations.split_many), commas splitting only unknown text;
+        worked out once per text and column (files repeat the same buyers and sellers)."""
+        cached = self.split_cells.get((column.name, text))
+        if cached is None:
+            cached = self.split_cells[(column.name, text)] = self.split_names(text, column)
+        return cached
+
+    def split_names(self, text: str, column: Column) -> list[str]:
         resolver = self.resolver(column.related_model)
 
         def known(part: str) -> bool:

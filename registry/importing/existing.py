@@ -95,7 +95,7 @@ class ExistingRecords:
         # A key naming an organization still to be created matches no record.
         firsts = {row.key[0] for row in parsed if not isinstance(row.key[0], NewOrganization)}
         for chunk in chunks(firsts):
-            for record in self.values().filter(**{first.attname + "__in": chunk}).order_by("pk"):
+            for record in self.values().filter(**{first.attname + "__in_array": chunk}).order_by("pk"):
                 self.by_key.setdefault(tuple(record[f.attname] for f in key_fields), []).append(record)
         self.by_pk = {record["pk"]: record for records in self.by_key.values() for record in records}
 
@@ -105,7 +105,7 @@ class ExistingRecords:
             owners = self.owners[column.name] = {}
             stored = {spelling for value in wanted for spelling in spellings(column, value)}
             for chunk in chunks(stored):
-                found = self.model._default_manager.filter(**{column.attname + "__in": chunk}).order_by("pk")
+                found = self.model._default_manager.filter(**{column.attname + "__in_array": chunk}).order_by("pk")
                 for value, pk in found.values_list(column.attname, "pk"):
                     form = stored_form(column, value)
                     if value == form or form not in owners:  # the value as written first
@@ -113,7 +113,7 @@ class ExistingRecords:
 
     def load_pks(self, pks: Iterable[int]) -> Iterator[Record]:
         for chunk in chunks(pks):
-            yield from self.values().filter(pk__in=chunk)
+            yield from self.values().filter(pk__in_array=chunk)
 
     def load_links(self, many_columns: list[Column], pks: list[int]) -> None:
         for column in many_columns:
@@ -126,7 +126,7 @@ class ExistingRecords:
             for pk in pks:
                 self.links[(column.name, pk)] = set()
             for chunk in chunks(pks):
-                rows = through._default_manager.filter(**{source + "__in": chunk}).values_list(source, target)
+                rows = through._default_manager.filter(**{source + "__in_array": chunk}).values_list(source, target)
                 for owner, other in rows:
                     self.links[(column.name, owner)].add(other)
 

@@ -6,6 +6,7 @@ identity number or "name / employer"; any other model by its NATURAL_KEY parts j
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
@@ -25,6 +26,7 @@ MANY_SEPARATORS = "；;、"
 # name the registry knows ("内蒙古某公司,呼和浩特分公司" may be one organization).
 SOFT_SEPARATORS = "，,"
 MANY_JOIN = "；"
+STRONG_SPLIT = re.compile("[" + re.escape(MANY_SEPARATORS) + "\n]")
 CHUNK = 2000
 T = TypeVar("T")
 
@@ -96,16 +98,16 @@ class Resolver:
     def candidates(self, texts: Sequence[str]) -> Iterator[tuple[str, int]]:
         model: Any = self.model
         if model is Organization:
-            yield from model.objects.filter(name__in=texts).values_list("name", "pk")
-            yield from OrganizationAlias.objects.filter(name__in=texts).values_list("name", "organization_id")
+            yield from model.objects.filter(name__in_array=texts).values_list("name", "pk")
+            yield from OrganizationAlias.objects.filter(name__in_array=texts).values_list("name", "organization_id")
             codes = {values.half_width(text).upper(): text for text in texts}
-            for code, pk in model.objects.filter(credit_code__in=codes).values_list("credit_code", "pk"):
+            for code, pk in model.objects.filter(credit_code__in_array=codes).values_list("credit_code", "pk"):
                 yield codes[code], pk
             return
         if issubclass(model, Lookup):
-            yield from model.objects.filter(name__in=texts).values_list("name", "pk")
+            yield from model.objects.filter(name__in_array=texts).values_list("name", "pk")
             if any(f.name == "code" for f in model._meta.fields):
-                yield from model.objects.filter(code__in=texts).values_list("code", "pk")
+                yield from model.objects.filter(code__in_array=texts).values_list("code", "pk")
             return
         if model is Talent and self.personal_keys:
             # Each text as stored numbers may spell it (1501...123x, 15 digits): one person, any spelling.
@@ -113,7 +115,7 @@ class Resolver:
             for text in texts:
                 for spelling in id_number_spellings(id_number_form(values.half_width(text))):
                     spelled.setdefault(spelling, []).append(text)
-            for stored, pk in model.objects.filter(id_number__in=spelled).values_list("id_number", "pk"):
+            for stored, pk in model.objects.filter(id_number__in_array=spelled).values_list("id_number", "pk"):
                 for text in spelled[stored]:
                     yield text, pk
         yield from self.by_parts(texts)
@@ -124,7 +126,8 @@ class Resolver:
         wanted: dict[tuple[str, ...], list[str]] = {}
         for text, parts in split.items():
             wanted.setdefault(parts + ("",) * (len(self.paths) - len(parts)), []).append(text)
-        rows = self.model._default_manager.filter(**{self.paths[0] + "__in": first}).values_list("pk", *self.paths)
+        found = self.model._default_manager.filter(**{self.paths[0] + "__in_array": first})
+        rows = found.values_list("pk", *self.paths)
         for pk, *parts in rows:
             key = tuple("" if part is None else str(part) for part in parts)
             for text in wanted.get(key, ()):
@@ -144,7 +147,7 @@ def display_map(model: type[models.Model], pks: Iterable[int]) -> dict[int, str]
     paths = display_paths(model)
     result = {}
     for chunk in chunks(set(pks)):
-        for pk, *parts in model._default_manager.filter(pk__in=chunk).values_list("pk", *paths):
+        for pk, *parts in model._default_manager.filter(pk__in_array=chunk).values_list("pk", *paths):
             result[pk] = join_parts(parts)
     return result
 
@@ -166,9 +169,8 @@ def candidate_names(text: str) -> set[str]:
 
 
 def strong_parts(text: str) -> list[str]:
-    for separator in MANY_SEPARATORS:
-        text = text.replace(separator, "\n")
-    return [part.strip() for part in text.split("\n") if part.strip()]
+    """The parts of a many-to-many cell between the strong separators and line breaks, stripped."""
+    return [part for part in map(str.strip, STRONG_SPLIT.split(text)) if part]
 
 
 def split_soft(text: str) -> list[str]:

@@ -94,7 +94,7 @@ class RowStates:
         parent = self.parent_field.related_model
         wanted = [pk for pk in pks if pk is not None and pk not in self.parent_states]
         for chunk in chunks(wanted):
-            for record in parent._default_manager.filter(pk__in=chunk):  # type: ignore[union-attr]
+            for record in parent._default_manager.filter(pk__in_array=chunk):  # type: ignore[union-attr]
                 self.parent_states[record.pk] = (getattr(record, STATUS), str(record))
 
     def parent_refusal(self, *pks: Any) -> str | None:

@@ -59,7 +59,7 @@ def check_unchanged(plan: Plan) -> None:
     manager = plan.model._default_manager
     now: dict[int, str] = {}
     for chunk in chunks([update.pk for update in plan.updates]):
-        for record in manager.select_for_update().filter(pk__in=chunk).order_by("pk").values("pk", *plan.fields):
+        for record in manager.select_for_update().filter(pk__in_array=chunk).order_by("pk").values("pk", *plan.fields):
             now[record["pk"]] = version(record, plan.fields)
     rows = sorted(update.row for update in plan.updates if now.get(update.pk) != update.version)
     if rows:
@@ -131,13 +131,13 @@ def rows_already_there(plan: Plan) -> Iterable[int]:
                 continue  # an empty unique value collides with nothing
             wanted[values] = create.row
         for chunk in chunks({values[0] for values in wanted}):
-            for found in model._default_manager.filter(**{fields[0] + "__in": chunk}).values_list(*fields):
+            for found in model._default_manager.filter(**{fields[0] + "__in_array": chunk}).values_list(*fields):
                 if tuple(found) in wanted:
                     yield wanted[tuple(found)]
 
 
 def existing_names(model: type[models.Model], names: Sequence[str]) -> list[str]:
-    return list(model._default_manager.filter(name__in=names).values_list("name", flat=True))
+    return list(model._default_manager.filter(name__in_array=names).values_list("name", flat=True))
 
 
 def check_in_scope(plan: Plan, user: access.Viewer, created_pks: Sequence[int]) -> None:
@@ -150,7 +150,7 @@ def check_in_scope(plan: Plan, user: access.Viewer, created_pks: Sequence[int]) 
     manager: models.Manager[Any] = plan.model._default_manager
     inside: set[int] = set()
     for chunk in chunks(list(row_of)):
-        inside.update(access.scope_queryset(user, manager.filter(pk__in=chunk)).values_list("pk", flat=True))
+        inside.update(access.scope_queryset(user, manager.filter(pk__in_array=chunk)).values_list("pk", flat=True))
     rows = sorted(row for pk, row in row_of.items() if pk not in inside)
     if rows:
         raise ChangedSincePreview(

@@ -84,6 +84,8 @@ def parse_text(value: object) -> str:
         text = value.strip()
         if text.isascii():  # the common case, kept fast
             return text.split(".")[0] if text.endswith(".0") and LONG_INTEGER_FLOAT.match(text) else text
+        if not FULL_WIDTH_CHARS.search(text):  # Chinese text: what the general case below gives, sooner
+            return text.split(".")[0] if text.endswith("0") and LONG_INTEGER_FLOAT.match(text) else text
     if isinstance(value, float):
         if not math.isfinite(value):
             raise ValueError(_("not a finite number"))

@@ -213,7 +213,7 @@ class ValidationTests(ImportCase):
         # A failure of the database itself while writing rolls everything back as well.
         Talent.objects.filter(name="王五").delete()
         with (
-            mock.patch("registry.importing.bulk.insert_history", side_effect=IntegrityError),
+            mock.patch("registry.importing.bulk.insert_history_rows", side_effect=IntegrityError),
             self.assertRaises(IntegrityError),
         ):
             service.apply_plan(plan, self.user, "late.csv")
