@@ -23,7 +23,7 @@ from functools import reduce
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.admin import helpers
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import EmptyResultSet, FieldDoesNotExist
 from django.core.paginator import Page, Paginator
 from django.db import connections, models
 from django.db.models.constants import LOOKUP_SEP
@@ -86,7 +86,10 @@ def planned_rows(queryset) -> int | None:
     connection = connections[queryset.db]
     if connection.vendor != "postgresql":
         return None
-    sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    try:
+        sql, params = queryset.order_by().values("pk").query.sql_with_params()
+    except EmptyResultSet:
+        return None
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params)
         plan = cursor.fetchone()[0]
@@ -100,7 +103,10 @@ def selects_same_rows(queryset, other) -> bool:
     if queryset.model is not other.model or queryset.db != other.db:
         return False
     query, other_query = queryset.order_by().values("pk").query, other.order_by().values("pk").query
-    return query.sql_with_params() == other_query.sql_with_params()
+    try:
+        return query.sql_with_params() == other_query.sql_with_params()
+    except EmptyResultSet:  # .none(): a scope without districts; counted (as nothing) without a query
+        return False
 
 
 class EstimatedCountPaginator(Paginator):

@@ -266,3 +266,9 @@ class ScopedCountTests(TestCase):
             self.assertIsInstance(estimate, int)
         else:
             self.assertIsNone(estimate)
+
+    def test_a_scope_without_districts_is_counted_as_nothing(self):
+        self.clerk.registry_scope.divisions.clear()
+        changelist, counts, plans = self.changelist()
+        self.assertEqual((changelist.result_count, list(changelist.result_list), plans), (0, [], []))
+        self.assertIsNone(performance.planned_rows(Talent.objects.none()))
