@@ -282,8 +282,7 @@ class ChangeLink:
         except NoReverseMatch:
             self.missing = True
             return None
-        url = add_preserved_filters({"preserved_filters": cl.preserved_filters, "opts": cl.opts}, url)
-        before, found, after = escape(url).partition(PK_MARK)
+        before, found, after = self.with_filters(url).partition(PK_MARK)
         return (before, after) if found and PK_MARK not in after else None
 
     def url(self, result) -> str | None:
@@ -297,5 +296,10 @@ class ChangeLink:
             url = self.cl.url_for_result(result)
         except NoReverseMatch:
             return None
-        url = add_preserved_filters({"preserved_filters": self.cl.preserved_filters, "opts": self.cl.opts}, url)
-        return escape(url)
+        return self.with_filters(url)
+
+    def with_filters(self, url: str) -> str:
+        """`url` with the list's preserved filters, escaped for an attribute."""
+        return escape(
+            add_preserved_filters({"preserved_filters": self.cl.preserved_filters, "opts": self.cl.opts}, url)
+        )

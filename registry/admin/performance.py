@@ -81,13 +81,18 @@ def estimated_count(queryset) -> int | None:
     return int(row[0])
 
 
+def pk_sql(queryset) -> tuple[str, tuple]:
+    """The SQL selecting the keys of `queryset`'s rows, order aside (EmptyResultSet for .none())."""
+    return queryset.order_by().values("pk").query.sql_with_params()
+
+
 def planned_rows(queryset) -> int | None:
     """The planner's estimate of how many rows `queryset` selects (EXPLAIN), on PostgreSQL only."""
     connection = connections[queryset.db]
     if connection.vendor != "postgresql":
         return None
     try:
-        sql, params = queryset.order_by().values("pk").query.sql_with_params()
+        sql, params = pk_sql(queryset)
     except EmptyResultSet:
         return None
     with connection.cursor() as cursor:
@@ -102,9 +107,8 @@ def selects_same_rows(queryset, other) -> bool:
     """Whether two querysets of a model have the same conditions (their order aside)."""
     if queryset.model is not other.model or queryset.db != other.db:
         return False
-    query, other_query = queryset.order_by().values("pk").query, other.order_by().values("pk").query
     try:
-        return query.sql_with_params() == other_query.sql_with_params()
+        return pk_sql(queryset) == pk_sql(other)
     except EmptyResultSet:  # .none(): a scope without districts; counted (as nothing) without a query
         return False
 
