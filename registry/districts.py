@@ -7,25 +7,29 @@ list request, that is a sub-query over a million rows; instead these records kee
 * Talent: `scope_division` and `scope_zone`, its employer's, indexed with the list's order
   (name, id), so a district's talents are an index range.
 * TechContract: TechContractDistrict rows, one per distinct (division, zone) of its buyers and
-  sellers, indexed by district, so a district's contracts are read from one index.
+  sellers, with the contract's signing date, indexed by district and date, so a district's
+  contracts are read from one index, and a page of them in the list's order too (page_keys).
 
 access.STORED_PATHS makes the scope read these instead of the joins; what a user sees is the same.
 They are kept on every write path:
 
 * a talent's save() (admin forms, review, revert, fixtures): post_save recomputes its columns;
 * a contract's buyers or sellers changed from either side (add, remove, set, clear): m2m_changed;
+  its signing date changed by save(): post_save;
 * an organization's division or zone changed by save(), or the organization deleted (its links
   go with it): the talents it employs and the contracts it is party to are recomputed;
 * an import (registry/importing/applying.py), whose bulk writes send no signals: a talent's columns
-  are written with its row (`stored_columns`), contracts and moved organizations `after_import`;
+  are written with its row (`stored_columns`), contracts (parties, signing dates) and moved
+  organizations `after_import`;
 * a merge (registry/merging.py), which moves references by UPDATE: `after_merge`;
-* migration 0024 (existing rows): `refresh_all`; seed_scale writes them with the rows it copies.
+* migrations 0027 (existing rows: `refresh_all`) and 0028 (their signing dates:
+  `copy_signing_dates`); seed_scale writes them with the rows it copies.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, NamedTuple
 
 from django.apps import apps as global_apps
 from django.db import models
@@ -62,6 +66,8 @@ def refresh_contracts(pks: Iterable[int], apps: Any = global_apps) -> None:
     """Rewrite the TechContractDistrict rows of the contracts `pks` from their buyers and sellers."""
     contract = apps.get_model("registry", "TechContract")
     stored = apps.get_model("registry", "TechContractDistrict")
+    # Migration 0027's historical model has no signing date yet (0028 adds and fills it).
+    dated = any(field.name == "signed_on" for field in stored._meta.concrete_fields)
     for batch in batches(set(pks)):
         pairs: set[tuple[int, int | None, int | None]] = set()
         for name in CONTRACT_PARTIES:
@@ -69,8 +75,61 @@ def refresh_contracts(pks: Iterable[int], apps: Any = global_apps) -> None:
             links = through._base_manager.filter(techcontract_id__in_array=batch)
             pairs.update(links.values_list("techcontract_id", "organization__division_id", "organization__zone_id"))
         stored._base_manager.filter(contract_id__in_array=batch).delete()
-        rows = [stored(contract_id=c, division_id=d, zone_id=z) for c, d, z in pairs if d is not None or z is not None]
+        signed = {}
+        if dated:
+            signed = dict(contract._base_manager.filter(pk__in_array=batch).values_list("pk", "signed_on"))
+        rows = [
+            stored(contract_id=c, division_id=d, zone_id=z, **({"signed_on": signed.get(c)} if dated else {}))
+            for c, d, z in pairs
+            if d is not None or z is not None
+        ]
         stored._base_manager.bulk_create(rows, batch_size=BATCH)
+
+
+def copy_signing_dates(pks: Iterable[int] | None = None, apps: Any = global_apps) -> None:
+    """Set the district rows' signing date to their contracts' (of `pks`, or of every contract)."""
+    contract = apps.get_model("registry", "TechContract")
+    stored = apps.get_model("registry", "TechContractDistrict")
+    signed_on = Subquery(contract._base_manager.filter(pk=OuterRef("contract_id")).values("signed_on")[:1])
+    if pks is None:
+        for low, high in pk_ranges(contract):
+            stored._base_manager.filter(contract_id__gte=low, contract_id__lt=high).update(signed_on=signed_on)
+        return
+    for batch in batches(pks):
+        stored._base_manager.filter(contract_id__in_array=batch).update(signed_on=signed_on)
+
+
+class PageKeys(NamedTuple):
+    """How a district's page of a list is found in a table of stored districts: the list order
+    the table's index follows, and the keys of rows bottom..top of the districts' records in it."""
+
+    order: tuple[str, ...]
+    keys: Callable[[Any, int, int], list[int]]  # (access.Districts, bottom, top) -> primary keys
+
+
+def contract_page_keys(found: Any, bottom: int, top: int) -> list[int]:
+    """Keys of contracts bottom..top of the districts `found` (access.Districts), newest signed
+    first: a range of the (division or zone, signed_on, contract) index. A contract with several
+    rows there (parties in several districts) is counted once."""
+    stored = global_apps.get_model("registry", "TechContractDistrict")
+    condition = models.Q()
+    if found.divisions:
+        condition |= models.Q(division_id__in=found.divisions)
+    if found.zones:
+        condition |= models.Q(zone_id__in=found.zones)
+    if not condition:
+        return []
+    rows = (
+        stored._base_manager.filter(condition)
+        .order_by("-signed_on", "-contract_id")
+        .values_list("signed_on", "contract_id")
+        .distinct()
+    )
+    return [pk for _signed_on, pk in rows[bottom:top]]
+
+
+# TechContract's list order (its Meta.ordering), which the district rows' index follows.
+CONTRACT_PAGES = PageKeys(("-signed_on", "-id"), contract_page_keys)
 
 
 def contracts_of(organization_pks: Iterable[int]) -> set[int]:
@@ -160,24 +219,36 @@ def after_import(
         written = [pk for pk, links in owners if set(links) & set(CONTRACT_PARTIES)]
         if links is not None:
             created = set(created_pks)
-            add_new_contracts([pk for pk in written if pk in created], links)
+            add_new_contracts([pk for pk in written if pk in created], links, signing_dates(plan, created_pks))
             written = [pk for pk in written if pk not in created]
-        refresh_contracts(written)
+        refresh_contracts(written)  # their signing dates too
+        rewritten = set(written)
+        copy_signing_dates([u.pk for u in plan.updates if "signed_on" in u.changed and u.pk not in rewritten])
     elif name == "organization":
         moved = [u.pk for u in plan.updates if {"division_id", "zone_id"} & set(u.changed)]
         follow_organizations(moved)
 
 
-def add_new_contracts(pks: list[int], links: WrittenLinks) -> None:
-    """TechContractDistrict rows of contracts just created, from their buyers' and sellers' links."""
+def signing_dates(plan: Any, created_pks: list[int]) -> dict[int, Any]:
+    """{created contract pk: its signing date} from an import's plan (none when the file has no such column)."""
+    if "signed_on" not in plan.fields:
+        return {}
+    position = plan.fields.index("signed_on")
+    return {pk: create.values[position] for pk, create in zip(created_pks, plan.creates)}
+
+
+def add_new_contracts(pks: list[int], links: WrittenLinks, signed: dict[int, Any]) -> None:
+    """TechContractDistrict rows of contracts just created, from their buyers' and sellers' links
+    and their signing dates (`signed`: {pk: date}, a missing pk has none)."""
     from registry.importing import bulk
 
     parties = {pk: [org for name in CONTRACT_PARTIES for org, _link in links.get(name, {}).get(pk, ())] for pk in pks}
     places = organization_places({org for orgs in parties.values() for org in orgs})
     pairs = {(pk, *places[org]) for pk, orgs in parties.items() for org in orgs if org in places}
-    rows = [(c, d, z) for c, d, z in pairs if d is not None or z is not None]
+    rows = [(c, d, z, signed.get(c)) for c, d, z in pairs if d is not None or z is not None]
     stored = global_apps.get_model("registry", "TechContractDistrict")
-    bulk.insert_rows(stored, bulk.model_fields(stored, ("contract_id", "division_id", "zone_id")), rows)
+    fields = bulk.model_fields(stored, ("contract_id", "division_id", "zone_id", "signed_on"))
+    bulk.insert_rows(stored, fields, rows)
 
 
 def after_merge(model: type[models.Model], keep_pk: int) -> None:
@@ -198,6 +269,13 @@ LINKED = "_registry_districts_linked"
 
 def talent_saved(sender, instance, **kwargs):
     refresh_talent_pks([instance.pk])
+
+
+def contract_saved(sender, instance, created, update_fields=None, **kwargs):
+    """The district rows keep the contract's signing date (a new contract has no rows yet)."""
+    if not created and (update_fields is None or "signed_on" in update_fields):
+        rows = global_apps.get_model("registry", "TechContractDistrict")._base_manager.filter(contract_id=instance.pk)
+        rows.exclude(signed_on=instance.signed_on).update(signed_on=instance.signed_on)
 
 
 def organization_saving(sender, instance, **kwargs):
@@ -243,6 +321,7 @@ def connect() -> None:
     from registry.models import Organization, Talent, TechContract
 
     post_save.connect(talent_saved, sender=Talent, dispatch_uid="registry_districts_talent")
+    post_save.connect(contract_saved, sender=TechContract, dispatch_uid="registry_districts_contract")
     pre_save.connect(organization_saving, sender=Organization, dispatch_uid="registry_districts_org_before")
     post_save.connect(organization_saved, sender=Organization, dispatch_uid="registry_districts_org_after")
     pre_delete.connect(organization_deleting, sender=Organization, dispatch_uid="registry_districts_org_deleting")

@@ -17,8 +17,10 @@ Django admin's defaults that slow down with a million rows, and what this mixin 
 
 from __future__ import annotations
 
+import functools
 import json
 import operator
+from collections.abc import Callable
 from functools import reduce
 from typing import TYPE_CHECKING, Any
 
@@ -39,6 +41,8 @@ from registry import access
 
 if TYPE_CHECKING:
     from django.contrib.admin import ModelAdmin
+
+    from registry.districts import PageKeys
 
     AdminBase = ModelAdmin[Any]  # what the mixin is mixed into
 else:
@@ -121,6 +125,9 @@ class EstimatedCountPaginator(Paginator):
 
     scope_only = False
     estimated = False  # whether `count` is an estimate (the page says 约)
+    # (bottom, top) -> the keys of those rows, when a table of stored districts finds them (set by
+    # the admin for a district clerk's list in its default order: districts.PageKeys).
+    page_keys: Callable[[int, int], list[int]] | None = None
 
     @cached_property
     def count(self):
@@ -139,13 +146,17 @@ class EstimatedCountPaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        return Page(page_rows(self.object_list, bottom, top), number, self)
+        keys = self.page_keys(bottom, top) if self.page_keys is not None else None
+        return Page(page_rows(self.object_list, bottom, top, keys), number, self)
 
 
-def page_rows(queryset, bottom: int, top: int):
+def page_rows(queryset, bottom: int, top: int, keys: list[int] | None = None):
     """Rows bottom..top of an ordered queryset. Past the first page, OFFSET skips rows one by one and
     Django joins every skipped row to its select_related tables; skipping primary keys in a sub-select
-    (an index-only scan for the default order) and joining only the page's rows is much cheaper."""
+    (an index-only scan for the default order) and joining only the page's rows is much cheaper.
+    `keys`: the page's primary keys, when already found elsewhere (EstimatedCountPaginator.page_keys)."""
+    if keys is not None:
+        return queryset.filter(pk__in=keys)
     if bottom == 0 or not queryset.ordered:
         return queryset[bottom:top]
     return queryset.filter(pk__in=Subquery(queryset.values("pk")[bottom:top]))
@@ -256,18 +267,27 @@ class FastChangelistMixin(AdminBase):
     # Lists whose district scope is kept on the record (registry/districts.py), so the planner's
     # estimate of a district's rows is close: set on the big ones.
     estimate_scoped_count = False
+    # A table of stored districts whose index gives a district's pages in the list's default
+    # order (districts.PageKeys): set where the scope is not on the record itself (contracts).
+    scoped_pages: PageKeys | None = None
 
     # A list limited only by the user's district scope (no filter, no search) may be estimated
-    # like an unfiltered one: an exact count of a district's share of a big table is a scan.
+    # like an unfiltered one (an exact count of a district's share of a big table is a scan), and
+    # its pages found in the stored districts' index (OFFSET over a sorted district is a sort).
     def get_paginator(self, request, queryset, per_page, orphans=0, allow_empty_first_page=True):
         paginator = super().get_paginator(request, queryset, per_page, orphans, allow_empty_first_page)
-        scoped = self.estimate_scoped_count and access.is_scoped(request.user)
-        if (
-            scoped
-            and isinstance(paginator, EstimatedCountPaginator)
-            and connections[queryset.db].vendor == "postgresql"
-        ):
+        found = access.user_districts(request.user)
+        if found is None or not isinstance(paginator, EstimatedCountPaginator):
+            return paginator
+        if self.estimate_scoped_count and connections[queryset.db].vendor == "postgresql":
             paginator.scope_only = selects_same_rows(queryset, self.get_queryset(request))
+        pages = self.scoped_pages
+        if (
+            pages is not None
+            and tuple(queryset.query.order_by) == pages.order
+            and selects_same_rows(queryset, access.records_in(queryset.model._default_manager.all(), found))
+        ):
+            paginator.page_keys = functools.partial(pages.keys, found)
         return paginator
 
     # Django's markup, written directly: rendering a form widget template for each row's checkbox

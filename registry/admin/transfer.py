@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
+from registry import districts
 from registry.models import Policy, Subsidy, TechContract, TechnologyBroker, TrainingBase, TransferAgency
 
 from .base import RegistryAdmin
@@ -98,6 +99,7 @@ class TechContractAdmin(RegistrationMixin, RegistryAdmin):
         "registration_state",
     )
     estimate_scoped_count = True  # a district clerk's unfiltered list: the planner's estimate
+    scoped_pages = districts.CONTRACT_PAGES  # and its pages from the district rows' index
     # No date_hierarchy: its list of years scans the whole table (docs/scaling.md).
     list_filter = ("registration_status", ExpertReviewFilter, "contract_type", "signed_on", "registered_on")
     search_fields = ("title", "registration_number", "buyers__name", "sellers__name")

@@ -302,8 +302,9 @@ class ContractRegistration(models.Model):
 
 class TechContractDistrict(models.Model):
     """One district a technology contract belongs to: the division and zone of one of its buyers or
-    sellers (one row per distinct pair). Kept by registry/districts.py so that a district-scoped
-    contract list reads one indexed table instead of joining buyers, sellers and organizations."""
+    sellers (one row per distinct pair), with the contract's signing date, the list's order. Kept
+    by registry/districts.py so that a district-scoped contract list reads one indexed table
+    instead of joining buyers, sellers and organizations, and finds a deep page in its index."""
 
     contract = models.ForeignKey(
         TechContract, models.CASCADE, verbose_name=_("technology contract"), related_name="districts"
@@ -314,14 +315,17 @@ class TechContractDistrict(models.Model):
     zone = models.ForeignKey(
         DevelopmentZone, models.CASCADE, verbose_name=_("development zone"), null=True, db_index=False, related_name="+"
     )
+    # A copy of the contract's, kept with it (districts.py): the contract list's order.
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("district of a technology contract")
         verbose_name_plural = _("districts of technology contracts")
         indexes = [
-            # The scope's sub-select: the contracts of a district, from the index alone.
-            models.Index(fields=["division", "contract"], name="registry_contract_dist_div"),
-            models.Index(fields=["zone", "contract"], name="registry_contract_dist_zone"),
+            # The scope's sub-select (the contracts of a district) and a district's page in the
+            # list's order (-signed_on, -id: districts.page_keys), from the index alone.
+            models.Index(fields=["division", "signed_on", "contract"], name="registry_contract_dist_div_on"),
+            models.Index(fields=["zone", "signed_on", "contract"], name="registry_contract_dist_zone_on"),
         ]
 
     def __str__(self):

@@ -1,6 +1,8 @@
 """Talents and contracts keep their districts (registry/districts.py) on every write path, and the
 scope read from them is the scope of access.DISTRICT_PATHS."""
 
+import datetime
+
 from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 from django.db.models import Q
@@ -31,6 +33,10 @@ def stored(talent: Talent) -> tuple:
 
 def pairs(contract: TechContract) -> set:
     return set(TechContractDistrict.objects.filter(contract=contract).values_list("division_id", "zone_id"))
+
+
+def signing_dates(contract: TechContract) -> set:
+    return set(TechContractDistrict.objects.filter(contract=contract).values_list("signed_on", flat=True))
 
 
 def by_joins(queryset, found: access.Districts):
@@ -97,6 +103,27 @@ class SaveTests(StoredDistrictCase):
         contract.buyers.clear()
         self.assertEqual(pairs(contract), set())
 
+    def test_a_contracts_district_rows_keep_its_signing_date(self):
+        contract = self.contract(buyers=[self.org_a], sellers=[self.org_zone])
+        self.assertEqual(signing_dates(contract), {None})
+        contract.signed_on = datetime.date(2025, 6, 1)
+        contract.save()
+        self.assertEqual(signing_dates(contract), {datetime.date(2025, 6, 1)})
+        contract.sellers.set([self.org_b])  # rows rewritten with the date
+        self.assertEqual(signing_dates(contract), {datetime.date(2025, 6, 1)})
+        contract.signed_on = None
+        contract.save(update_fields=["signed_on"])
+        self.assertEqual(signing_dates(contract), {None})
+
+    def test_the_admin_form_changing_the_signing_date_changes_the_rows(self):
+        client = self.client
+        log_in_superuser(client)
+        contract = self.contract(buyers=[self.org_a])
+        url = admin_url(TechContract, "change", contract.pk)
+        response = client.post(url, form_data(client.get(url), signed_on="2025-07-08"))
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(signing_dates(contract), {datetime.date(2025, 7, 8)})
+
     def test_links_changed_from_the_organizations_side_are_followed(self):
         contract = self.contract()
         self.org_b.contracts_bought.add(contract)
@@ -155,6 +182,24 @@ class BulkWriteTests(StoredDistrictCase):
         self.import_rows(TechContract, [header, ["牧草种子技术转让", self.kind.name, "乙区企业", ""]], "b.csv")
         self.assertEqual(pairs(contract), {(self.division_b.pk, None), (self.division_b.pk, self.zone.pk)})
 
+    def test_an_import_keeps_the_contracts_signing_dates_on_their_district_rows(self):
+        header = ["标题", "合同类别", "签订日期", "买方", "卖方"]
+        self.import_rows(TechContract, [header, ["草种技术开发", self.kind.name, "2025-03-01", "甲区企业", "园区企业"]])
+        contract = TechContract.objects.get()
+        self.assertEqual(signing_dates(contract), {datetime.date(2025, 3, 1)})
+        # Found by its registration number, a later file changes only the date (same parties),
+        # then the parties and the date together.
+        TechContract.objects.filter(pk=contract.pk).update(registration_number="2025150100000000001")
+        header = ["登记编号", *header]
+        row = ["2025150100000000001", "草种技术开发", self.kind.name]
+        self.import_rows(TechContract, [header, [*row, "2025-04-02", "甲区企业", "园区企业"]], "b.csv")
+        self.assertEqual(signing_dates(contract), {datetime.date(2025, 4, 2)})
+        self.import_rows(TechContract, [header, [*row, "2025-05-03", "乙区企业", ""]], "c.csv")
+        self.assertEqual(signing_dates(contract), {datetime.date(2025, 5, 3)})
+        # A blank seller cell leaves the seller alone.
+        self.assertEqual(pairs(contract), {(self.division_b.pk, None), (self.division_b.pk, self.zone.pk)})
+        self.assertEqual(TechContract.objects.count(), 1)
+
     def test_an_import_moving_organizations_moves_their_records(self):
         talent = Talent.objects.create(name="孙八", employer=self.org_a)
         contract = self.contract(sellers=[self.org_a])
@@ -177,6 +222,14 @@ class BulkWriteTests(StoredDistrictCase):
         districts.refresh_all()
         self.assertEqual(stored(talent), (self.division_b.pk, self.zone.pk))
         self.assertEqual(pairs(contract), {(self.division_a.pk, None)})
+
+    def test_migration_0028_copies_the_contracts_signing_dates(self):
+        contract = self.contract(buyers=[self.org_a], sellers=[self.org_zone])
+        TechContract.objects.filter(pk=contract.pk).update(signed_on=datetime.date(2024, 2, 3))  # no signal
+        self.assertEqual(signing_dates(contract), {None})
+        state = MigrationLoader(connection).project_state(("registry", "0028_contract_districts_signed_on"))
+        districts.copy_signing_dates(apps=state.apps)
+        self.assertEqual(signing_dates(contract), {datetime.date(2024, 2, 3)})
 
     def test_migration_0027_fills_existing_rows_with_its_historical_models(self):
         talent = Talent.objects.create(name="郑一", employer=self.org_zone)

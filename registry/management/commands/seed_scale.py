@@ -289,7 +289,12 @@ class Seeder:
         places = organization_districts(org_ids)
         pairs = {(c, *places[o]) for c, o in [*sellers, *buyers] if places.get(o, (None, None)) != (None, None)}
         ordered = sorted(pairs, key=lambda pair: (pair[0], pair[1] or 0, pair[2] or 0))
-        self.writer.insert(TechContractDistrict, ("contract_id", "division_id", "zone_id"), ordered)
+        signed = dict(zip(contract_ids, (row[CONTRACT_FIELDS.index("signed_on")] for row in rows)))
+        self.writer.insert(
+            TechContractDistrict,
+            ("contract_id", "division_id", "zone_id", "signed_on"),
+            [(*pair, signed[pair[0]]) for pair in ordered],
+        )
         return contract_ids
 
     def commissioners(self, count: int, talent_ids: list[int], org_ids: list[int]) -> list[int]:

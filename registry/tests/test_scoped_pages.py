@@ -1,0 +1,115 @@
+"""A district clerk's contract list in its default order is paged from the district rows' index
+(districts.PageKeys): every page holds the rows plain OFFSET paging gives, each contract once,
+and any filter, search or other order goes back to Django's paging."""
+
+import datetime
+from typing import Any
+from unittest import mock
+
+from django.test import TestCase
+
+from registry import access, districts, roles
+from registry.admin.transfer import TechContractAdmin
+from registry.models import ContractType, DevelopmentZone, Division, Organization, TechContract, TechContractDistrict
+
+from .access_support import make_user
+from .admin_pages import admin_url
+
+PER_PAGE = 4
+
+
+class ScopedPagesTests(TestCase):
+    home: Division
+    other: Division
+    zone: DevelopmentZone
+    clerk: Any
+    both: Any
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.home, cls.other = Division.objects.filter(in_hohhot=True).order_by("code")[:2]
+        cls.zone = DevelopmentZone.objects.order_by("pk")[0]
+        home = Organization.objects.create(name="本区企业", division=cls.home)
+        home_in_zone = Organization.objects.create(name="本区园区企业", division=cls.home, zone=cls.zone)
+        other = Organization.objects.create(name="外区企业", division=cls.other)
+        kind = ContractType.objects.order_by("pk")[0]
+        days = [datetime.date(2024, 1, 1) + datetime.timedelta(days=n % 5) for n in range(15)] + [None, None]
+        for number, day in enumerate(days):
+            contract = TechContract.objects.create(title=f"合同{number}", contract_type=kind, signed_on=day)
+            # Both parties in the home division (two district rows there), one party only, or none.
+            parties = [[home, home_in_zone], [home], [other], [home_in_zone, other]][number % 4]
+            contract.buyers.set(parties[:1])
+            contract.sellers.set(parties[1:])
+        cls.clerk = make_user("clerk", roles.DATA_ENTRY, divisions=[cls.home])
+        cls.both = make_user("both", roles.DATA_ENTRY, divisions=[cls.home], zones=[cls.zone])
+
+    def setUp(self):
+        patcher = mock.patch.object(TechContractAdmin, "list_per_page", PER_PAGE)
+        patcher.start()
+        self.addCleanup(patcher.stop)
+
+    def expected(self, user) -> list[int]:
+        """The user's contracts in the list's order, found through the joins of DISTRICT_PATHS."""
+        scoped = access.scope_queryset(user, TechContract.objects.all())
+        by_joins = TechContract.objects.filter(pk__in=scoped.values("pk")).order_by("-signed_on", "-id")
+        return list(by_joins.values_list("pk", flat=True))
+
+    def pages(self, user, query="") -> tuple[list[int], list[bool]]:
+        """Every page's contract keys and whether the page was found from the index; the keys are
+        checked against the list's whole queryset, in its order."""
+        self.client.force_login(user)
+        keys, keyed = [], []
+        page = 1
+        while True:
+            response = self.client.get(f"{admin_url(TechContract, 'changelist')}?p={page}{query}")
+            self.assertEqual(response.status_code, 200)
+            changelist = response.context["cl"]
+            keys += [contract.pk for contract in changelist.result_list]
+            keyed.append(changelist.paginator.page_keys is not None)
+            if page >= changelist.paginator.num_pages:
+                self.assertEqual(keys, list(changelist.queryset.values_list("pk", flat=True)))
+                return keys, keyed
+            page += 1
+
+    def test_every_page_of_a_district_holds_the_rows_offset_paging_gives(self):
+        keys, keyed = self.pages(self.clerk)
+        self.assertEqual(keys, self.expected(self.clerk))
+        self.assertEqual(len(keys), len(set(keys)))  # a contract with two rows in the district once
+        self.assertGreater(len(keyed), 2)
+        self.assertTrue(all(keyed))
+
+    def test_a_clerk_of_a_division_and_a_zone_sees_each_contract_once(self):
+        keys, keyed = self.pages(self.both)
+        self.assertEqual(keys, self.expected(self.both))
+        self.assertTrue(all(keyed))
+
+    def test_filters_searches_and_other_orders_page_as_django_does(self):
+        for query in ("&q=合同1", "&signed_on__isnull=True", "&o=1", "&o=-8.1"):
+            with self.subTest(query):
+                keys, keyed = self.pages(self.clerk, query)
+                self.assertFalse(any(keyed))
+                self.assertTrue(keys)
+
+    def test_superusers_page_as_django_does(self):
+        chief = make_user("chief", superuser=True)
+        keys, keyed = self.pages(chief)
+        self.assertEqual(keys, list(TechContract.objects.order_by("-signed_on", "-id").values_list("pk", flat=True)))
+        self.assertFalse(any(keyed))
+
+    def test_a_changed_signing_date_moves_the_contract_on_the_district_pages(self):
+        contract = TechContract.objects.filter(buyers__division=self.home, signed_on=None).first()
+        self.assertIsNotNone(contract)
+        contract.signed_on = datetime.date(2030, 1, 1)
+        contract.save()
+        self.assertEqual(
+            set(TechContractDistrict.objects.filter(contract=contract).values_list("signed_on", flat=True)),
+            {datetime.date(2030, 1, 1)},
+        )
+        keys, _keyed = self.pages(self.clerk)
+        undated = set(TechContract.objects.filter(signed_on=None).values_list("pk", flat=True))
+        # Newest first; where contracts without a date go is the database's (first on PostgreSQL).
+        self.assertEqual([pk for pk in keys if pk not in undated][0], contract.pk)
+        self.assertEqual(keys, self.expected(self.clerk))
+
+    def test_page_keys_of_no_district_are_none(self):
+        self.assertEqual(districts.contract_page_keys(access.NO_DISTRICTS, 0, PER_PAGE), [])
