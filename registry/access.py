@@ -202,12 +202,13 @@ def user_districts(user: Viewer) -> Districts | None:
 def _load_districts(user: Viewer) -> Districts | None:
     from registry.models import StaffScope
 
-    scope = StaffScope.objects.filter(user_id=user.pk).first()
-    if scope is None:
-        return None
+    # One query on every request of a scoped user: (division, zone) pairs, None where it has none.
+    pairs = list(StaffScope.objects.filter(user_id=user.pk).order_by().values_list("divisions", "zones"))
+    if not pairs:
+        return None  # no scope: city-wide
     return Districts(
-        frozenset(scope.divisions.values_list("pk", flat=True)),
-        frozenset(scope.zones.values_list("pk", flat=True)),
+        frozenset(division for division, _zone in pairs if division is not None),
+        frozenset(zone for _division, zone in pairs if zone is not None),
     )
 
 

@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.urls import path, reverse
+from django.utils import formats
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -142,14 +143,19 @@ class RegistrationMixin:
         return (*super().get_readonly_fields(request, obj), *TechContract.REGISTRATION_FIELDS)  # type: ignore[misc]
 
     # The label from RegistrationStatus directly: get_registration_status_display() flattens the
-    # field's choices again for every row of a list.
+    # field's choices again for every row of a list. The registration date goes under it, so the
+    # contract list needs no column of its own for it and fits at 1366 px.
     @admin.display(description=gettext_lazy("registration status"), ordering="registration_status")
     def registration_state(self, obj):
         status = obj.registration_status
         flag = f' <span class="registry-expert-flag">{escape(_("expert review"))}</span>'
+        registered = ""
+        if obj.registered_on is not None:
+            registered = f'<span class="registry-registered-on">{escape(formats.date_format(obj.registered_on))}</span>'
         return mark_safe(  # noqa: S308 - every part is escaped
             f'<span class="registry-registration registry-registration-{escape(status)}">'
-            f"{escape(REGISTRATION_LABELS.get(status, status))}</span>{flag if obj.needs_expert_review else ''}"
+            f"{escape(REGISTRATION_LABELS.get(status, status))}</span>{registered}"
+            f"{flag if obj.needs_expert_review else ''}"
         )
 
     def get_urls(self):

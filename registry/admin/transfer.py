@@ -95,8 +95,7 @@ class TechContractAdmin(RegistrationMixin, RegistryAdmin):
         amount_column(TechContract, "contract_amount"),
         amount_column(TechContract, "transaction_amount"),
         "signed_on",
-        "registered_on",
-        "registration_state",
+        "registration_state",  # with the registration date
     )
     estimate_scoped_count = True  # a district clerk's unfiltered list: the planner's estimate
     scoped_pages = districts.CONTRACT_PAGES  # and its pages from the district rows' index

@@ -6,7 +6,7 @@ import re
 from django.conf import settings
 
 from registry import roles
-from registry.models import Division, Organization, Talent
+from registry.models import ContractType, Division, Organization, RegistrationStatus, Talent, TechContract
 from registry.tests.access_support import PASSWORD, make_user
 
 from .browser import BrowserTestCase
@@ -81,6 +81,30 @@ class NavigationFlowTests(BrowserTestCase):
         self.assertEqual(page.locator("#nav-sidebar .current-model th").inner_text(), "Talents")
         self.assert_list_fits()
         self.snap("talent-list-en", full_page=False)
+
+    def test_the_contract_list_fits_the_screen(self):
+        division = Division.objects.filter(in_hohhot=True).order_by("code").first()
+        buyers = [Organization.objects.create(name=f"内蒙古{n}乳业科技有限公司", division=division) for n in "甲乙"]
+        sellers = [Organization.objects.create(name=f"呼和浩特{n}生物技术研究院", division=division) for n in "丙丁"]
+        contract = TechContract.objects.create(
+            title="奶山羊高效繁育与乳品加工关键技术开发合同",
+            contract_type=ContractType.objects.order_by("pk").first(),
+            contract_amount=12_345_678,
+            transaction_amount=9_876_543,
+            signed_on="2024-03-01",
+            registration_number="2024150102000012345",
+            registered_on="2024-04-15",
+            registration_status=RegistrationStatus.REGISTERED,
+        )
+        contract.buyers.set(buyers)
+        contract.sellers.set(sellers)
+        for language in ("zh-hans", "en"):
+            with self.subTest(language=language):
+                self.context.add_cookies([{"name": "django_language", "value": language, "url": self.live_server_url}])
+                self.page.goto(self.url(ADMIN + "registry/techcontract/"))
+                self.assertEqual(self.page.locator("#result_list tbody tr").count(), 1)
+                self.snap(f"contract-list-{language}", full_page=False)
+                self.assert_list_fits()
 
     def test_reports_fit_the_screen_in_both_languages(self):
         page = self.page
