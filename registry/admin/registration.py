@@ -4,6 +4,7 @@ which decides and explains refusals."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,13 +20,21 @@ from django.urls import path, reverse
 from django.utils import formats
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from registry import registration, review
 from registry.models import ContractRegistration, Organization, RegistrationStatus, TechContract
 
 REGISTRATION_LABELS = dict(RegistrationStatus.choices)
+
+
+@functools.lru_cache(maxsize=4096)
+def date_label(day, language: str | None) -> str:
+    """A date as the page's language writes it, escaped (formatted once per date and language: a
+    list page formats the same dates again and again)."""
+    return escape(formats.date_format(day))
+
 
 Action = ContractRegistration.Action
 
@@ -151,7 +160,7 @@ class RegistrationMixin:
         flag = f' <span class="registry-expert-flag">{escape(_("expert review"))}</span>'
         registered = ""
         if obj.registered_on is not None:
-            registered = f'<span class="registry-registered-on">{escape(formats.date_format(obj.registered_on))}</span>'
+            registered = f'<span class="registry-registered-on">{date_label(obj.registered_on, get_language())}</span>'
         return mark_safe(  # noqa: S308 - every part is escaped
             f'<span class="registry-registration registry-registration-{escape(status)}">'
             f"{escape(REGISTRATION_LABELS.get(status, status))}</span>{registered}"

@@ -5,7 +5,7 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
 from registry import districts
-from registry.models import Policy, Subsidy, TechContract, TechnologyBroker, TrainingBase, TransferAgency
+from registry.models import Organization, Policy, Subsidy, TechContract, TechnologyBroker, TrainingBase, TransferAgency
 
 from .base import RegistryAdmin
 from .common import SOURCES_FIELDSET, amount_column, count_column, count_of
@@ -114,12 +114,15 @@ class TechContractAdmin(RegistrationMixin, RegistryAdmin):
 
     def get_queryset(self, request):
         # Buyers and sellers are listed per row: one query each for the whole page, kept as plain
-        # lists (a prefetched manager clones a queryset per row and relation when it is filled).
+        # lists (a prefetched manager clones a queryset per row and relation when it is filled),
+        # of their names only (the list shows nothing else of them).
+        parties = Organization.objects.only("id", "name")
         return (
             super()
             .get_queryset(request)
             .prefetch_related(
-                Prefetch("buyers", to_attr="listed_buyers"), Prefetch("sellers", to_attr="listed_sellers")
+                Prefetch("buyers", parties, to_attr="listed_buyers"),
+                Prefetch("sellers", parties, to_attr="listed_sellers"),
             )
         )
 
