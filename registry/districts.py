@@ -28,11 +28,13 @@ They are kept on every write path:
 
 from __future__ import annotations
 
+import functools
+import operator
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, NamedTuple
 
 from django.apps import apps as global_apps
-from django.db import models
+from django.db import connections, models
 from django.db.models import OuterRef, Subquery
 
 BATCH = 2000
@@ -110,22 +112,26 @@ class PageKeys(NamedTuple):
 def contract_page_keys(found: Any, bottom: int, top: int) -> list[int]:
     """Keys of contracts bottom..top of the districts `found` (access.Districts), newest signed
     first: a range of the (division or zone, signed_on, contract) index. A contract with several
-    rows there (parties in several districts) is counted once."""
+    rows there (parties in several districts) is counted once. For several districts, each one's
+    first `top` contracts come from its own index range and are merged (on PostgreSQL; an OR of
+    districts would sort all their rows): the page's contracts are among them."""
     stored = global_apps.get_model("registry", "TechContractDistrict")
-    condition = models.Q()
-    if found.divisions:
-        condition |= models.Q(division_id__in=found.divisions)
-    if found.zones:
-        condition |= models.Q(zone_id__in=found.zones)
-    if not condition:
+    manager = stored._base_manager
+    conditions = [models.Q(division_id=pk) for pk in sorted(found.divisions)]
+    conditions += [models.Q(zone_id=pk) for pk in sorted(found.zones)]
+    if not conditions:
         return []
-    rows = (
-        stored._base_manager.filter(condition)
-        .order_by("-signed_on", "-contract_id")
-        .values_list("signed_on", "contract_id")
-        .distinct()
-    )
-    return [pk for _signed_on, pk in rows[bottom:top]]
+
+    def newest_first(condition: models.Q) -> models.QuerySet[Any, Any]:
+        rows = manager.filter(condition).values_list("signed_on", "contract_id").distinct()
+        return rows.order_by("-signed_on", "-contract_id")
+
+    if len(conditions) == 1 or not connections[manager.db].features.supports_slicing_ordering_in_compound:
+        merged = newest_first(functools.reduce(operator.or_, conditions))
+    else:
+        first, *others = [newest_first(condition)[:top] for condition in conditions]
+        merged = first.union(*others).order_by("-signed_on", "-contract_id")  # UNION: each contract once
+    return [pk for _signed_on, pk in merged[bottom:top]]
 
 
 # TechContract's list order (its Meta.ordering), which the district rows' index follows.
