@@ -105,8 +105,10 @@ class PageKeys(NamedTuple):
     """How a district's page of a list is found in a table of stored districts: the list order
     the table's index follows, and the keys of rows bottom..top of the districts' records in it."""
 
-    order: tuple[str, ...]
-    keys: Callable[[Any, int, int], list[int]]  # (access.Districts, bottom, top) -> primary keys
+    order: tuple[Any, ...]
+    # (access.Districts, bottom, top) -> primary keys; None: the page as Django finds it (an index
+    # range already).
+    keys: Callable[[Any, int, int], list[int] | None]
 
 
 def contract_page_keys(found: Any, bottom: int, top: int) -> list[int]:
@@ -136,6 +138,30 @@ def contract_page_keys(found: Any, bottom: int, top: int) -> list[int]:
 
 # TechContract's list order (its Meta.ordering), which the district rows' index follows.
 CONTRACT_PAGES = PageKeys(("-signed_on", "-id"), contract_page_keys)
+
+
+def talent_page_keys(found: Any, bottom: int, top: int) -> list[int] | None:
+    """Keys of talents bottom..top of a clerk of several districts, in the list's order (pinyin
+    name, id). Each district's talents are a range of its (district, name, id) index; the database
+    merges the ranges in order (UNION ALL under ORDER BY: a Merge Append on PostgreSQL, no sort,
+    where an OR of districts walks the whole name index). A talent has one division and one zone,
+    so a zone's part leaves out the talents of the clerk's divisions and none is listed twice.
+    None for one district (its page is a range already) and where a UNION's parts cannot be
+    ordered and sliced (SQLite)."""
+    talent = global_apps.get_model("registry", "Talent")
+    manager = talent._default_manager
+    if len(found.divisions) + len(found.zones) < 2:
+        return None
+    if not connections[manager.db].features.supports_slicing_ordering_in_compound:
+        return None
+    rows = manager.values_list("name", "id").order_by(*talent._meta.ordering)
+    parts = [rows.filter(scope_division_id=pk)[:top] for pk in sorted(found.divisions)]
+    outside = ~models.Q(scope_division_id__in=found.divisions) if found.divisions else models.Q()
+    parts += [rows.filter(outside, scope_zone_id=pk)[:top] for pk in sorted(found.zones)]
+    first, *others = parts
+    # On PostgreSQL the name column sorts in pinyin (its collation), as Meta.ordering does.
+    merged = first.union(*others, all=True).order_by("name", "id")
+    return [pk for _name, pk in merged[bottom:top]]
 
 
 def contracts_of(organization_pks: Iterable[int]) -> set[int]:

@@ -125,9 +125,9 @@ class EstimatedCountPaginator(Paginator):
 
     scope_only = False
     estimated = False  # whether `count` is an estimate (the page says 约)
-    # (bottom, top) -> the keys of those rows, when a table of stored districts finds them (set by
-    # the admin for a district clerk's list in its default order: districts.PageKeys).
-    page_keys: Callable[[int, int], list[int]] | None = None
+    # (bottom, top) -> the keys of those rows, when the stored districts find them (set by the
+    # admin for a district clerk's list in its default order: districts.PageKeys; None: not needed).
+    page_keys: Callable[[int, int], list[int] | None] | None = None
 
     @cached_property
     def count(self):
@@ -267,8 +267,9 @@ class FastChangelistMixin(AdminBase):
     # Lists whose district scope is kept on the record (registry/districts.py), so the planner's
     # estimate of a district's rows is close: set on the big ones.
     estimate_scoped_count = False
-    # A table of stored districts whose index gives a district's pages in the list's default
-    # order (districts.PageKeys): set where the scope is not on the record itself (contracts).
+    # How the stored districts' indexes give a district clerk's pages in the list's default order
+    # (districts.PageKeys): where the scope is not on the record itself (contracts), or is but a
+    # clerk of several districts would walk the whole sorted index (talents).
     scoped_pages: PageKeys | None = None
 
     # A list limited only by the user's district scope (no filter, no search) may be estimated

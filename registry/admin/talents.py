@@ -3,6 +3,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from registry import districts
 from registry.access import hidden_fields
 from registry.duplicates import talent_duplicates
 from registry.models import Talent
@@ -41,6 +42,8 @@ class TalentAdmin(MergeMixin, RegistryAdmin):
         count_column("academician_workstations", _("academician workstations")),
     )
     estimate_scoped_count = True  # a district clerk's unfiltered list: the planner's estimate
+    # and a clerk of several districts gets their index ranges merged
+    scoped_pages = districts.PageKeys(tuple(Talent._meta.ordering or ()), districts.talent_page_keys)
     list_filter = (
         AcademicianRuleFilter,
         "tier",

@@ -159,8 +159,12 @@ class Talent(Reviewed, CitedModel):
                 name="registry_talent_division_name",
                 include=DISTRICT_FILTER_COLUMNS,
             ),
+            # The zone's also holds the division, for a clerk of a division and a zone: the zone's
+            # talents outside that division (districts.talent_page_keys), from the index alone.
             models.Index(
-                fields=["scope_zone", "name", "id"], name="registry_talent_zone_name", include=DISTRICT_FILTER_COLUMNS
+                fields=["scope_zone", "name", "id"],
+                name="registry_talent_zone_name",
+                include=[*DISTRICT_FILTER_COLUMNS, "scope_division"],
             ),
             # The commonest of them, a district's talents of one tier: counted from these alone.
             models.Index(fields=["scope_division", "tier"], name="registry_talent_division_tier"),

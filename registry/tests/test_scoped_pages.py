@@ -1,16 +1,27 @@
 """A district clerk's contract list in its default order is paged from the district rows' index
-(districts.PageKeys): every page holds the rows plain OFFSET paging gives, each contract once,
-and any filter, search or other order goes back to Django's paging."""
+(districts.PageKeys), and a talent list of a clerk of several districts from each district's range:
+every page holds the rows plain OFFSET paging gives, each record once, and any filter, search or
+other order goes back to Django's paging."""
 
 import datetime
 from typing import Any
 from unittest import mock
 
+from django.db import connection
 from django.test import TestCase
 
 from registry import access, districts, roles
+from registry.admin.talents import TalentAdmin
 from registry.admin.transfer import TechContractAdmin
-from registry.models import ContractType, DevelopmentZone, Division, Organization, TechContract, TechContractDistrict
+from registry.models import (
+    ContractType,
+    DevelopmentZone,
+    Division,
+    Organization,
+    Talent,
+    TechContract,
+    TechContractDistrict,
+)
 
 from .access_support import make_user
 from .admin_pages import admin_url
@@ -118,3 +129,74 @@ class ScopedPagesTests(TestCase):
 
     def test_page_keys_of_no_district_are_none(self):
         self.assertEqual(districts.contract_page_keys(access.NO_DISTRICTS, 0, PER_PAGE), [])
+
+
+class ScopedTalentPagesTests(TestCase):
+    """A talent keeps its district, so one district's page is an index range already; a clerk of
+    several districts gets the districts' ranges merged in order (districts.talent_page_keys, on
+    PostgreSQL; SQLite pages as Django does)."""
+
+    home: Division
+    other: Division
+    zone: DevelopmentZone
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.home, cls.other, third = Division.objects.filter(in_hohhot=True).order_by("code")[:3]
+        cls.zone = DevelopmentZone.objects.order_by("pk")[0]
+        employers = [
+            Organization.objects.create(name="本区单位", division=cls.home),
+            Organization.objects.create(name="本区园区单位", division=cls.home, zone=cls.zone),
+            Organization.objects.create(name="外区园区单位", division=cls.other, zone=cls.zone),
+            Organization.objects.create(name="第三区单位", division=third),
+        ]
+        # Names whose pinyin order differs from code-point order, some shared by several talents.
+        names = ["张三", "李四", "王五", "赵六", "阿七", "李四", "钱八", "孙九", "周十"]
+        for number in range(26):
+            Talent.objects.create(name=names[number % len(names)], employer=employers[number % 4])
+
+    def setUp(self):
+        patcher = mock.patch.object(TalentAdmin, "list_per_page", PER_PAGE)
+        patcher.start()
+        self.addCleanup(patcher.stop)
+
+    def pages(self, user) -> tuple[list[int], list[bool]]:
+        """Every page's talent keys, checked against the list's whole queryset, and whether each
+        page's keys came from the merged ranges."""
+        self.client.force_login(user)
+        keys, merged, page = [], [], 1
+        while True:
+            response = self.client.get(f"{admin_url(Talent, 'changelist')}?p={page}")
+            self.assertEqual(response.status_code, 200)
+            changelist = response.context["cl"]
+            keys += [talent.pk for talent in changelist.result_list]
+            paginator = changelist.paginator
+            merged.append(paginator.page_keys is not None and paginator.page_keys(0, PER_PAGE) is not None)
+            if page >= paginator.num_pages:
+                self.assertEqual(keys, list(changelist.queryset.values_list("pk", flat=True)))
+                return keys, merged
+            page += 1
+
+    def expected(self, user) -> list[int]:
+        scoped = access.scope_queryset(user, Talent.objects.all())
+        return list(Talent.objects.filter(pk__in=scoped.values("pk")).values_list("pk", flat=True))
+
+    def test_a_clerk_of_several_districts_sees_every_talent_once_in_pinyin_order(self):
+        on_postgres = connection.vendor == "postgresql"
+        for user in (
+            make_user("two", roles.DATA_ENTRY, divisions=[self.home, self.other]),
+            make_user("both", roles.DATA_ENTRY, divisions=[self.home], zones=[self.zone]),
+            make_user("zones", roles.DATA_ENTRY, divisions=[self.other], zones=[self.zone]),
+        ):
+            with self.subTest(user=user.username):
+                keys, merged = self.pages(user)
+                self.assertEqual(keys, self.expected(user))
+                self.assertEqual(len(keys), len(set(keys)))  # a talent of a clerk's division and zone once
+                self.assertGreater(len(merged), 2)
+                self.assertEqual(merged, [on_postgres] * len(merged))
+
+    def test_one_district_pages_as_django_does(self):
+        clerk = make_user("clerk", roles.DATA_ENTRY, divisions=[self.home])
+        keys, merged = self.pages(clerk)
+        self.assertEqual(keys, self.expected(clerk))
+        self.assertFalse(any(merged))
