@@ -1,7 +1,9 @@
 """A district clerk's filtered talent list is counted exactly; with the list filters' columns in
 the district indexes (INCLUDE, on PostgreSQL) that count is an index-only scan of the district
 instead of a heap scan of it (measured at 1M talents, 新城区: 125–225 ms to 14–27 ms), and a
-district's talents of one tier are counted from (district, tier) alone (43 ms to about 1 ms)."""
+district's talents of one tier are counted from (district, tier) alone (43 ms to about 1 ms). The
+zone index also holds the division: a clerk of a division and a zone pages the zone's talents
+outside that division from the index alone (districts.talent_page_keys)."""
 
 from django.db import migrations, models
 
@@ -48,6 +50,7 @@ class Migration(migrations.Migration):
                     "degree",
                     "title_level",
                     "introduced_on",
+                    "scope_division",
                 ),
                 name="registry_talent_zone_name",
             ),
