@@ -17,6 +17,7 @@ The key follows ICU's zh order: symbols, digits, Chinese characters by pinyin sy
 
 from __future__ import annotations
 
+import os
 import unicodedata
 from functools import lru_cache
 
@@ -56,6 +57,9 @@ def character_key(char: str) -> tuple[str, str]:
 
 def hanzi_syllable(char: str) -> str:
     """The most common reading of a Chinese character in TONE3 style (zhang1), or "" if it is none."""
+    # One character at a time needs no phrase dictionary (none of its entries is a single character,
+    # test_pinyin_key.py), and leaving it unloaded keeps about 44 MB out of every process that sorts.
+    os.environ.setdefault("PYPINYIN_NO_PHRASES", "true")
     from pypinyin import Style, lazy_pinyin  # a 40k-entry table: loaded on first use only
 
     reading = lazy_pinyin(char, style=Style.TONE3, neutral_tone_with_five=True, errors="ignore")

@@ -10,6 +10,7 @@ plan creates get their rows too. An AuditEvent records the import.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import json
 from collections.abc import Callable, Collection, Iterable, Sequence
@@ -28,7 +29,7 @@ from .plan import Create, NewOrganization, Plan, Update, Values
 from .relations import chunks
 
 # Records inserted per COPY (and per history COPY).
-WRITE_CHUNK = 10_000
+WRITE_CHUNK = 5_000
 # Values with organizations created by this import replaced by their new primary keys.
 Resolve = Callable[[Values], Values]
 
@@ -54,11 +55,22 @@ def apply_plan(plan: Plan, user: access.Viewer, file_name: str, ip_address: str 
     fields = [model_field_by_attname(model, name) for name in plan.fields]
     resolve = resolver(new_orgs)
     moved = states_before(model, plan)
-    created_pks, created_history = insert_creates(model, plan, fields, resolve, user_pk, reason, now)
-    updated_history = apply_updates(model, plan.updates, fields, resolve, user_pk, reason, now)
-    links = write_links(model, plan.creates, created_pks, plan.updates, new_orgs)
-    districts.after_import(model, plan, created_pks, links)  # before the scope check, which reads them
-    link_history.write_snapshots(model, {**created_history, **updated_history}, links, fresh=created_history)
+    created_pks: list[int] = []
+    # New records are written WRITE_CHUNK at a time with all that goes with them (history rows,
+    # links, their snapshots, stored districts), so what is held for them is one chunk's worth.
+    for chunk in chunks(plan.creates, WRITE_CHUNK):
+        part = dataclasses.replace(plan, creates=chunk, updates=[])
+        pks, history = insert_creates(model, part, fields, resolve, user_pk, reason, now)
+        links = write_links(model, chunk, pks, [], new_orgs)
+        districts.after_import(model, part, pks, links)  # before the scope check, which reads them
+        link_history.write_snapshots(model, history, links, fresh=history)
+        created_pks += pks
+    if plan.updates:
+        part = dataclasses.replace(plan, creates=[])
+        history = apply_updates(model, plan.updates, fields, resolve, user_pk, reason, now)
+        links = write_links(model, [], [], plan.updates, new_orgs)
+        districts.after_import(model, part, [], links)
+        link_history.write_snapshots(model, history, links)
     since_preview.check_in_scope(plan, user, created_pks)
     review_states.log_transitions(model, state_moves(plan, created_pks, moved), user, file_name, ip_address)
     registration.log_imported(user, imported_registrations(plan, created_pks), file_name)
@@ -135,17 +147,20 @@ def insert_creates(
     now: datetime.datetime,
 ) -> tuple[list[int], dict[int, int]]:
     """INSERT the new records with their timestamps and history rows: their new pks, in plan order,
-    and {pk: history id}. Written WRITE_CHUNK records at a time, so the rows sent are built for one
-    chunk at a time, not for the whole file at once."""
+    and {pk: history id}. Written WRITE_CHUNK records at a time (apply_plan passes one chunk)."""
     stamps = bulk.model_fields(model, ("created_at", "updated_at"))
-    attnames = [*plan.fields, "created_at", "updated_at"]
     created_pks: list[int] = []
     history_ids: dict[int, int] = {}
     for chunk in chunks(plan.creates, WRITE_CHUNK):
         rows = [[*resolve(create.values), now, now] for create in chunk]
         stored, rows = districts.stored_columns(model, plan.fields, rows)
-        pks = bulk.insert_rows(model, fields + stamps + bulk.model_fields(model, stored), rows, returning=True)
-        history_ids.update(bulk.insert_history_rows(model, attnames, rows, pks, "+", user_pk, reason, now))
+        # The sort keys once, for the records and their history rows alike.
+        written, keyed = bulk.with_sort_keys(model, fields + stamps + bulk.model_fields(model, stored), rows)
+        pks = bulk.insert_rows(model, written, keyed, returning=True, sort_keys=False)
+        attnames = [f.attname for f in written]
+        history_ids.update(
+            bulk.insert_history_rows(model, attnames, keyed, pks, "+", user_pk, reason, now, sort_keys=False)
+        )
         created_pks += pks
     return created_pks, history_ids
 

@@ -69,7 +69,11 @@ def prepared(
 
 @overload
 def insert_rows(
-    model: type[models.Model], fields: Sequence[AnyField], rows: Sequence[Sequence[Any]], returning: Literal[True]
+    model: type[models.Model],
+    fields: Sequence[AnyField],
+    rows: Sequence[Sequence[Any]],
+    returning: Literal[True],
+    sort_keys: bool = True,
 ) -> list[int]: ...
 
 
@@ -79,16 +83,23 @@ def insert_rows(
     fields: Sequence[AnyField],
     rows: Sequence[Sequence[Any]],
     returning: Literal[False] = False,
+    sort_keys: bool = True,
 ) -> None: ...
 
 
 def insert_rows(
-    model: type[models.Model], fields: Sequence[AnyField], rows: Sequence[Sequence[Any]], returning: bool = False
+    model: type[models.Model],
+    fields: Sequence[AnyField],
+    rows: Sequence[Sequence[Any]],
+    returning: bool = False,
+    sort_keys: bool = True,
 ) -> list[int] | None:
-    """INSERT `rows` (sequences ordered like `fields`); the new primary keys if `returning`."""
+    """INSERT `rows` (sequences ordered like `fields`); the new primary keys if `returning`. The
+    pinyin sort keys are computed here unless the rows hold them already (`sort_keys=False`)."""
     if not rows:
         return [] if returning else None
-    fields, rows = with_sort_keys(model, fields, rows)
+    if sort_keys:
+        fields, rows = with_sort_keys(model, fields, rows)
     connection = connections[router.db_for_write(model)]
     if connection.vendor == "postgresql":
         return copy_rows(connection, model, fields, rows, returning)
@@ -211,10 +222,12 @@ def insert_history_rows(
     user_pk: int | None,
     reason: str,
     when: object,
+    sort_keys: bool = True,
 ) -> dict[Any, int]:
     """insert_history for records given as rows of values in `attnames` order (values after those
     are ignored) and their pks: the same historical rows, picked from each row without a dict per
-    record. {record pk: history id of its new row}."""
+    record. {record pk: history id of its new row}. `sort_keys=False`: the rows hold the sort keys
+    computed for the records themselves (attnames name them), so they are not computed again."""
     history_model = get_history_model_for_model(model)
     fields = [f for f in history_model._meta.concrete_fields if f.attname != "history_id"]
     extra = history_columns(history_type, user_pk, reason, when)
@@ -237,4 +250,4 @@ def insert_history_rows(
     fixed = tuple(constants.values())
     pks = list(pks)
     history_rows = [pick_row((*fixed, pk, *row)) for row, pk in zip(rows, pks)]
-    return dict(zip(pks, insert_rows(history_model, fields, history_rows, returning=True)))
+    return dict(zip(pks, insert_rows(history_model, fields, history_rows, returning=True, sort_keys=sort_keys)))

@@ -23,7 +23,6 @@ request that enqueues it, so the same code paths run without a worker.
 from __future__ import annotations
 
 import datetime
-import zlib
 from typing import Any
 
 from django.conf import settings
@@ -122,7 +121,7 @@ def check_file(job_pk: int) -> None:
     report = service.error_report(job.plan_model(), plan, header, rows, job.user) if plan.errors else None
     PendingImport.objects.filter(pk=job.pk, state=State.VALIDATING).update(
         state=State.READY,
-        plan=zlib.compress(plan.to_json().encode("utf-8"), 1),
+        plan=plan.compressed(),
         error_report=report,
         upload=None,
         rows_done=len(rows),

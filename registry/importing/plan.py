@@ -8,8 +8,10 @@ NewOrganization until the plan is applied.
 
 from __future__ import annotations
 
+import itertools
 import json
-from collections.abc import Callable
+import zlib
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -126,16 +128,30 @@ class Plan:
         return bool(self.creates or self.updates)
 
     def to_json(self) -> str:
-        return encode(self)
+        return "\n".join(encode(self))
 
     @classmethod
     def from_json(cls, text: str) -> Plan:
-        return decode(text)
+        return decode(text.splitlines())
+
+    def compressed(self) -> bytes:
+        """The plan's JSON lines, compressed line by line: the whole text is never held at once."""
+        packer = zlib.compressobj(1)
+        parts = [packer.compress(line.encode("utf-8") + b"\n") for line in encode(self)]
+        parts.append(packer.flush())
+        return b"".join(parts)
+
+    @classmethod
+    def from_compressed(cls, data: bytes) -> Plan:
+        return decode(decompressed_lines(data))
 
 
 # -- JSON codec -------------------------------------------------------------------------------------
-# Named tuples are written as JSON arrays (compact for 100k rows), a NewOrganization as {"new": name},
-# dates and decimals as strings (turned back by the model field of their column).
+# A plan is JSON lines: the first holds its scalars, each further one a chunk of one of its lists
+# ({"creates": [...]}), so neither writing nor reading holds the text of 100k records at once. Named
+# tuples are written as JSON arrays (compact), a NewOrganization as {"new": name}, dates and decimals
+# as strings (turned back by the model field of their column). A plan written as one JSON object
+# (before the lines) reads the same: its lists are in its first line.
 
 SCALARS = (
     "model_label",
@@ -149,6 +165,8 @@ SCALARS = (
     "sheet",
     "review_target",
 )
+LINE_ITEMS = 2000  # records per line
+READ_BYTES = 1 << 16  # compressed bytes decompressed at a time
 
 
 class PlanEncoder(DjangoJSONEncoder):
@@ -158,27 +176,47 @@ class PlanEncoder(DjangoJSONEncoder):
         return super().default(o)
 
 
-def encode(plan: Plan) -> str:
-    data: dict[str, Any] = {key: getattr(plan, key) for key in SCALARS}
-    data["creates"] = plan.creates
-    data["updates"] = plan.updates
-    data["changes"] = plan.changes
-    data["errors"] = [[e.row, e.column, e.value, e.message] for e in plan.errors]
-    return json.dumps(data, cls=PlanEncoder, ensure_ascii=False, separators=(",", ":"))
+def encode(plan: Plan) -> Iterator[str]:
+    """The plan's JSON lines (see above)."""
+    encoder = PlanEncoder(ensure_ascii=False, separators=(",", ":"))
+    yield encoder.encode({key: getattr(plan, key) for key in SCALARS})
+    errors = [[e.row, e.column, e.value, e.message] for e in plan.errors]
+    for name, items in (("creates", plan.creates), ("updates", plan.updates), ("changes", plan.changes)):
+        for start in range(0, len(items), LINE_ITEMS):
+            yield encoder.encode({name: items[start : start + LINE_ITEMS]})
+    for start in range(0, len(errors), LINE_ITEMS):
+        yield encoder.encode({"errors": errors[start : start + LINE_ITEMS]})
 
 
-def decode(text: str) -> Plan:
-    data = json.loads(text)
+def decompressed_lines(data: bytes) -> Iterator[str]:
+    """The lines of compressed JSON lines, decompressed a piece at a time."""
+    unpacker = zlib.decompressobj()
+    pending = b""
+    view = memoryview(data)
+    for start in range(0, len(view), READ_BYTES):
+        pending += unpacker.decompress(view[start : start + READ_BYTES])
+        *lines, pending = pending.split(b"\n")
+        yield from (line.decode("utf-8") for line in lines if line)
+    pending += unpacker.flush()
+    yield from (line.decode("utf-8") for line in pending.split(b"\n") if line)
+
+
+def decode(lines: Iterable[str]) -> Plan:
+    lines = iter(lines)
+    data = json.loads(next(lines))
     plan = Plan(**{key: data[key] for key in SCALARS if key in data})
     revive = value_reviver(plan.model, plan.fields)
-    plan.creates = [Create(revive(values), links, *rest) for values, links, *rest in data["creates"]]
-    plan.updates = [
-        Update(pk, revive(values), changed, links, *rest) for pk, values, changed, links, *rest in data["updates"]
-    ]
-    plan.changes = [
-        Change(row, action, record, [Diff(*diff) for diff in diffs]) for row, action, record, diffs in data["changes"]
-    ]
-    plan.errors = [RowError(*error) for error in data["errors"]]
+    for part in itertools.chain([data], map(json.loads, lines)):  # one line's records at a time
+        plan.creates += [Create(revive(values), links, *rest) for values, links, *rest in part.get("creates", ())]
+        plan.updates += [
+            Update(pk, revive(values), changed, links, *rest)
+            for pk, values, changed, links, *rest in part.get("updates", ())
+        ]
+        plan.changes += [
+            Change(row, action, record, [Diff(*diff) for diff in diffs])
+            for row, action, record, diffs in part.get("changes", ())
+        ]
+        plan.errors += [RowError(*error) for error in part.get("errors", ())]
     return plan
 
 

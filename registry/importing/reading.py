@@ -157,6 +157,7 @@ def read_csv(data: bytes) -> list[list[str]]:
     """The rows of a CSV file; unclosed quotes, giant cells and too many columns are refused."""
     reader = csv.reader(io.StringIO(decode_text(data), newline=""), csv_dialect(data), strict=True)
     rows = []
+    shared = workbook_process.SharedValues()
     try:
         for row in reader:
             if len(row) > sheet_limits.MAX_COLUMNS:
@@ -164,7 +165,7 @@ def read_csv(data: bytes) -> list[list[str]]:
                     _("Line %(line)d has %(count)d columns; at most %(limit)d can be read.")
                     % {"line": reader.line_num, "count": len(row), "limit": sheet_limits.MAX_COLUMNS}
                 )
-            rows.append(row)
+            rows.append(shared.row(row))
     except csv.Error as error:
         if "field limit" in str(error):
             message = _(

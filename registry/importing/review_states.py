@@ -16,7 +16,7 @@ which rows it may not write.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
@@ -30,6 +30,9 @@ from registry.models.review import EDITABLE_STATES, ReviewStatus, read_only_mess
 
 from . import since_preview
 from .relations import chunks
+
+if TYPE_CHECKING:
+    from .existing import Record
 
 Action = ReviewTransition.Action
 STATUS = "review_status"
@@ -119,9 +122,7 @@ class RowStates:
             ) % {"kinds": names}
         return self.target, None
 
-    def update_state(
-        self, record: dict[str, Any], instance: models.Model, changes: bool
-    ) -> tuple[str | None, str | None]:
+    def update_state(self, record: Record, instance: models.Model, changes: bool) -> tuple[str | None, str | None]:
         """(new state or None to keep it, refusal) of an existing record the row matches; `changes`
         says whether the row changes its content."""
         if not self.reviewed:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-import zlib
 from collections.abc import Callable
 from typing import Any
 
@@ -78,7 +77,7 @@ def store(plan: engine.Plan, user: Any, file_name: str, report: bytes | None = N
         user=user,
         model=plan.model_label,
         file_name=file_name[:255],
-        plan=zlib.compress(plan.to_json().encode("utf-8"), 1),
+        plan=plan.compressed(),
         error_report=report,
     )
 
@@ -92,7 +91,7 @@ def pending_for(token: str | uuid.UUID, user: Any) -> PendingImport | None:
 
 
 def load_plan(pending: PendingImport) -> engine.Plan:
-    return engine.Plan.from_json(zlib.decompress(bytes(pending.plan)).decode("utf-8"))
+    return engine.Plan.from_compressed(bytes(pending.plan))
 
 
 def apply_plan(plan: engine.Plan, user: access.Viewer, file_name: str, ip_address: str | None = None) -> dict[str, int]:

@@ -18,8 +18,8 @@ from __future__ import annotations
 import hashlib
 import json
 import zlib
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models
@@ -30,6 +30,9 @@ from registry import access
 from .header import key_field_names
 from .plan import NewOrganization, Plan
 from .relations import chunks
+
+if TYPE_CHECKING:
+    from .existing import Record
 
 # Rows named in a refusal; the rest are counted.
 ROWS_NAMED = 20
@@ -45,8 +48,8 @@ class ChangedSincePreview(Exception):
         self.rows = list(rows)
 
 
-def version(record: dict[str, Any], attnames: Iterable[str]) -> str:
-    """The version of a record's values (as loaded with .values()): a short hash."""
+def version(record: Mapping[str, Any] | Record, attnames: Iterable[str]) -> str:
+    """The version of a record's values (a .values() dict or an import's Record): a short hash."""
     text = json.dumps([record.get(name) for name in attnames], cls=DjangoJSONEncoder, ensure_ascii=False)
     return hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
 

@@ -20,6 +20,7 @@ import logging
 import pickle
 import subprocess
 import sys
+from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 logger = logging.getLogger(__name__)
@@ -27,6 +28,37 @@ logger = logging.getLogger(__name__)
 
 # Sheets read from one workbook (an instruction sheet, the data, a code list...); later ones are ignored.
 MAX_SHEETS = 10
+# Distinct values a column's SharedValues remembers; a column of names or numbers gains nothing past this.
+SHARED_PER_COLUMN = 4096
+
+
+SHAREABLE = frozenset({str, int, float, datetime.date, datetime.datetime, datetime.time, datetime.timedelta})
+
+
+class SharedValues:
+    """Hands out one object for each repeated cell value of a column (男, 否, an employer, a date),
+    so 100k rows naming the same few values hold a few objects, not 100k copies; the pickle from
+    the child keeps that sharing, since it writes an object it has written once as a reference."""
+
+    def __init__(self) -> None:
+        self.columns: list[dict[Any, Any]] = []
+
+    def row(self, cells: Sequence[Any]) -> list[Any]:
+        while len(self.columns) < len(cells):
+            self.columns.append({})
+        shared = []
+        for memo, cell in zip(self.columns, cells):
+            if type(cell) not in SHAREABLE:  # None and booleans are shared already; lists and dicts cannot be
+                shared.append(cell)
+                continue
+            key = cell if type(cell) is str else (type(cell), cell)  # 1, 1.0 and True stay apart
+            found = memo.get(key)
+            if found is None:
+                found = cell
+                if len(memo) < SHARED_PER_COLUMN:
+                    memo[key] = cell
+            shared.append(found)
+        return shared
 
 
 class Outcome(NamedTuple):
@@ -95,7 +127,9 @@ def child(arguments: list[str]) -> tuple[Any, ...]:
             cells += rows * columns
             if rows > max_rows or columns > max_columns or cells > max_cells:
                 return ("too_far", None, (rows, columns))
-            sheets.append((str(name), [list(row) for row in sheet.to_python(skip_empty_area=False)] if last else []))
+            shared = SharedValues()
+            rows_read = [shared.row(row) for row in sheet.to_python(skip_empty_area=False)] if last else []
+            sheets.append((str(name), rows_read))
         return ("rows", sheets, None)
     except MemoryError:
         return ("limits", None, None)

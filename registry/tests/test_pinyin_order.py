@@ -56,6 +56,15 @@ class SortKeyTests(SimpleTestCase):
         self.assertEqual(pinyin.sort_key(""), "")
         self.assertEqual(pinyin.sort_key(None), "")
 
+    def test_readings_need_no_phrase_dictionary(self):
+        # pinyin.hanzi_syllable leaves pypinyin's phrases unloaded (PYPINYIN_NO_PHRASES): a phrase
+        # entry could only change a single character's reading if it were one character long.
+        from pypinyin.phrases_dict import phrases_dict
+
+        self.assertGreater(len(phrases_dict), 10_000)
+        self.assertEqual([phrase for phrase in phrases_dict if len(phrase) == 1], [])
+        self.assertEqual([pinyin.hanzi_syllable(char) for char in "张绿吕的"], ["zhang1", "lv4", "lv3", "de5"])
+
 
 class DatabaseOrderTests(TestCase):
     def test_default_order_of_a_list_is_pinyin(self):
