@@ -5,6 +5,7 @@ import datetime
 import json
 from unittest import mock
 
+from django.contrib.auth.models import User
 from django.test import SimpleTestCase, TestCase
 
 from registry import link_history, pinyin
@@ -64,6 +65,8 @@ class ReadingTests(SimpleTestCase):
 
 class ContractCase(TestCase):
     kind: ContractType
+    division: Division
+    user: User
 
     @classmethod
     def setUpTestData(cls):
