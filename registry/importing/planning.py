@@ -26,7 +26,7 @@ from .cells import HiddenValueError, RelatedNames, clean_cell
 from .columns import Column, columns_for, in_chinese
 from .existing import Ambiguous, ExistingRecords, ParsedRow, Record
 from .header import BoundColumn, bind_header, key_field_names
-from .plan import Change, Create, Diff, Links, NewOrganization, Plan, RowError, Update
+from .plan import Change, Create, Diff, Links, NewOrganization, Plan, RowError, Update, gc_paused
 from .relations import join_parts, shown_identities
 from .review_states import STATUS, RowStates, status_label
 from .scope import NewLinks
@@ -447,4 +447,5 @@ def build_plan(
     Blank cells leave the stored values of existing records alone unless `clear_blanks`; written rows
     of a reviewed model land in `review_target` (review_states.py)."""
     importer = Importer(model, user, create_missing, progress, clear_blanks, review_target)
-    return importer.build(header, rows, header_line)
+    with gc_paused():
+        return importer.build(header, rows, header_line)

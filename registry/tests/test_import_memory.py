@@ -2,6 +2,7 @@
 line at a time, and new records written a chunk at a time with their history, links and districts."""
 
 import datetime
+import gc
 import json
 from unittest import mock
 
@@ -45,6 +46,27 @@ class SharedValuesTests(SimpleTestCase):
         self.assertEqual(len(shared.columns[0]), SHARED_PER_COLUMN)
         late = shared.row(["".join(["人才", str(SHARED_PER_COLUMN + 5)])])[0]
         self.assertEqual(late, f"人才{SHARED_PER_COLUMN + 5}")
+
+
+class CollectorTests(SimpleTestCase):
+    def test_the_collector_is_paused_while_a_plan_is_built_and_back_after(self):
+        states = []
+        with plan_module.gc_paused():
+            states.append(gc.isenabled())
+        states.append(gc.isenabled())
+        with self.assertRaises(ValueError), plan_module.gc_paused():
+            raise ValueError
+        states.append(gc.isenabled())
+        self.assertEqual(states, [False, True, True])
+
+    def test_a_collector_switched_off_stays_off(self):
+        gc.disable()
+        try:
+            with plan_module.gc_paused():
+                pass
+            self.assertFalse(gc.isenabled())
+        finally:
+            gc.enable()
 
 
 class ReadingTests(SimpleTestCase):
