@@ -22,7 +22,6 @@ from registry.validators import id_number_form, id_number_spellings
 from .columns import Column
 from .plan import NewOrganization
 from .relations import chunks
-from .workbook_process import SharedValues
 
 
 class Record:
@@ -78,7 +77,6 @@ class ExistingRecords:
         self.model = model
         self.attnames = attnames
         self.index = {name: position for position, name in enumerate(["pk", *attnames])}
-        self.shared = SharedValues()  # each row read from the database has its own 'draft', '中国', dates...
         # Natural key -> the records with it (namesakes: several).
         self.by_key: dict[tuple[Any, ...], list[Record]] = {}
         # The IDENTIFIED_BY column when the file has it (and the user may see it).
@@ -91,7 +89,7 @@ class ExistingRecords:
 
     def records(self, **conditions: Any) -> Iterator[Record]:
         rows = self.model._default_manager.filter(**conditions).order_by("pk").values_list("pk", *self.attnames)
-        return (Record(self.shared.row(row), self.index) for row in rows)
+        return (Record(row, self.index) for row in rows)
 
     def load(
         self,

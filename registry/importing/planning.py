@@ -8,6 +8,7 @@ inside the file is checked with sets, and the user's district scope is checked o
 
 from __future__ import annotations
 
+import decimal
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -25,12 +26,16 @@ from .cells import HiddenValueError, RelatedNames, clean_cell
 from .columns import Column, columns_for, in_chinese
 from .existing import Ambiguous, ExistingRecords, ParsedRow, Record
 from .header import BoundColumn, bind_header, key_field_names
-from .plan import Change, Create, Diff, Links, NewOrganization, Plan, RowError, Update
+from .plan import Change, Create, Diff, Links, NewOrganization, Plan, RowError, Update, gc_paused
 from .relations import join_parts, shown_identities
 from .review_states import STATUS, RowStates, status_label
 from .scope import NewLinks
+from .workbook_process import SHAREABLE
 
 MAX_PREVIEW_CHANGES = 20_000
+# Distinct cells of a column whose cleaned value is remembered (a column of names gains nothing past this).
+CLEANED_PER_COLUMN = 4096
+UNCHANGING = SHAREABLE | {bool, type(None), decimal.Decimal, NewOrganization}
 # The stored districts follow the employer: applying writes them from it (districts.stored_columns).
 SKIPPED_ON_WRITE = {"id", "created_at", "updated_at", *districts.STORED_COLUMNS}
 Progress = Callable[[int, int], None]
@@ -56,6 +61,8 @@ class Importer:
         self.hidden = set(access.hidden_fields(user, model))
         self.all_columns = columns_for(model)
         self.related = RelatedNames(create_missing, access.can_view_personal_data(user))
+        # Column name -> {cell: its cleaned value}; cleaning depends on nothing else (clean_cell).
+        self.cleaned_cells: dict[str, dict[Any, Any]] = {}
         self.template: dict[str, Any] | None = None
         self.write_fields = [f for f in model._meta.concrete_fields if f.attname not in SKIPPED_ON_WRITE]
         self.plan = Plan(
@@ -149,14 +156,26 @@ class Importer:
         cleaned, ok = {}, True
         for position, column in bound:
             raw = row[position] if position < len(row) else None
+            known = self.cleaned_cells.setdefault(column.name, {})
+            key = raw if type(raw) is str else (type(raw), raw) if type(raw) in SHAREABLE else None
+            if key is not None and key in known:  # 男, 否, an employer, a date: cleaned once per column
+                value = known[key]
+                cleaned[column.name] = list(value) if column.is_m2m else value
+                continue
             try:
-                cleaned[column.name] = clean_cell(raw, column, self.related)
+                value = cleaned[column.name] = clean_cell(raw, column, self.related)
             except ValueError as error:
                 self.error(number, column.label, "" if isinstance(error, HiddenValueError) else raw, error)
                 ok = False
             except ValidationError as error:
                 self.error(number, column.label, raw, " ".join(error.messages))
                 ok = False
+            else:
+                if key is not None and len(known) < CLEANED_PER_COLUMN:
+                    if column.is_m2m:
+                        known[key] = tuple(value)
+                    elif type(value) in UNCHANGING:  # never a dict or list a row could change
+                        known[key] = value
         return cleaned if ok else None
 
     # -- matching existing records --------------------------------------------------------------
@@ -428,4 +447,5 @@ def build_plan(
     Blank cells leave the stored values of existing records alone unless `clear_blanks`; written rows
     of a reviewed model land in `review_target` (review_states.py)."""
     importer = Importer(model, user, create_missing, progress, clear_blanks, review_target)
-    return importer.build(header, rows, header_line)
+    with gc_paused():
+        return importer.build(header, rows, header_line)

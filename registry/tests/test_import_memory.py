@@ -2,6 +2,7 @@
 line at a time, and new records written a chunk at a time with their history, links and districts."""
 
 import datetime
+import gc
 import json
 from unittest import mock
 
@@ -45,6 +46,27 @@ class SharedValuesTests(SimpleTestCase):
         self.assertEqual(len(shared.columns[0]), SHARED_PER_COLUMN)
         late = shared.row(["".join(["人才", str(SHARED_PER_COLUMN + 5)])])[0]
         self.assertEqual(late, f"人才{SHARED_PER_COLUMN + 5}")
+
+
+class CollectorTests(SimpleTestCase):
+    def test_the_collector_is_paused_while_a_plan_is_built_and_back_after(self):
+        states = []
+        with plan_module.gc_paused():
+            states.append(gc.isenabled())
+        states.append(gc.isenabled())
+        with self.assertRaises(ValueError), plan_module.gc_paused():
+            raise ValueError
+        states.append(gc.isenabled())
+        self.assertEqual(states, [False, True, True])
+
+    def test_a_collector_switched_off_stays_off(self):
+        gc.disable()
+        try:
+            with plan_module.gc_paused():
+                pass
+            self.assertFalse(gc.isenabled())
+        finally:
+            gc.enable()
 
 
 class ReadingTests(SimpleTestCase):
@@ -159,3 +181,27 @@ class ChunkedWritingTests(ContractCase):
                 self.assertEqual(talent.name_pinyin, pinyin.sort_key(talent.name))
                 self.assertEqual(talent.history.get().name_pinyin, talent.name_pinyin)
         self.assertEqual(list(Talent.objects.values_list("name", flat=True)), ["李四", "王五", "张三"])
+
+
+class CleanedOnceTests(ContractCase):
+    def test_a_repeated_cell_is_cleaned_once_and_each_row_gets_its_own_links(self):
+        from registry.importing import planning
+
+        rows = self.rows(6)
+        with mock.patch.object(planning, "clean_cell", wraps=planning.clean_cell) as cleaning:
+            plan = self.validate(rows)
+        cleaned = [call.args[0] for call in cleaning.call_args_list]
+        self.assertEqual(cleaned.count(self.kind.name), 1)
+        self.assertEqual(cleaned.count("丙公司"), 2)  # once as a buyer, once as a seller
+        self.assertEqual(len(cleaned), 6 + 1 + 3 + 1 + 6)  # titles, kind, buyers, sellers, dates
+        position = plan.fields.index("contract_type_id")
+        self.assertEqual({create.values[position] for create in plan.creates}, {self.kind.pk})
+        first, _second, _third, fourth = (create.links["buyers"] for create in plan.creates[:4])
+        self.assertEqual(first, fourth)
+        self.assertIsNot(first, fourth)
+
+    def test_a_repeated_bad_cell_is_an_error_on_every_row(self):
+        rows = [["标题", "合同类别"], ["合同甲", "不存在的类别"], ["合同乙", "不存在的类别"]]
+        plan, _header, _table = service.validate(TechContract, csv_text(rows).encode("utf-8"), "c.csv", self.user)
+        self.assertEqual([error.row for error in plan.errors], [2, 3])
+        self.assertTrue(all("不存在的类别" in str(error) for error in plan.errors))
