@@ -185,10 +185,10 @@ class ChunkedWritingTests(ContractCase):
 
 class CleanedOnceTests(ContractCase):
     def test_a_repeated_cell_is_cleaned_once_and_each_row_gets_its_own_links(self):
-        from registry.importing import planning
+        from registry.importing import cells, planning
 
         rows = self.rows(6)
-        with mock.patch.object(planning, "clean_cell", wraps=planning.clean_cell) as cleaning:
+        with mock.patch.object(planning, "clean_cell", wraps=cells.clean_cell) as cleaning:
             plan = self.validate(rows)
         cleaned = [call.args[0] for call in cleaning.call_args_list]
         self.assertEqual(cleaned.count(self.kind.name), 1)
