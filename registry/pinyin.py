@@ -58,7 +58,7 @@ def character_key(char: str) -> tuple[str, str]:
 def hanzi_syllable(char: str) -> str:
     """The most common reading of a Chinese character in TONE3 style (zhang1), or "" if it is none."""
     # One character at a time needs no phrase dictionary (none of its entries is a single character,
-    # test_pinyin_key.py), and leaving it unloaded keeps about 44 MB out of every process that sorts.
+    # test_pinyin_order.py), and leaving it unloaded keeps about 44 MB out of every process that sorts.
     os.environ.setdefault("PYPINYIN_NO_PHRASES", "true")
     from pypinyin import Style, lazy_pinyin  # a 40k-entry table: loaded on first use only
 

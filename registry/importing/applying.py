@@ -28,7 +28,7 @@ from . import bulk, review_states, since_preview
 from .plan import Create, NewOrganization, Plan, Update, Values
 from .relations import chunks
 
-# Records inserted per COPY (and per history COPY).
+# New records written at a time, with their history rows, links, snapshots and districts.
 WRITE_CHUNK = 5_000
 # Values with organizations created by this import replaced by their new primary keys.
 Resolve = Callable[[Values], Values]
@@ -146,23 +146,17 @@ def insert_creates(
     reason: str,
     now: datetime.datetime,
 ) -> tuple[list[int], dict[int, int]]:
-    """INSERT the new records with their timestamps and history rows: their new pks, in plan order,
-    and {pk: history id}. Written WRITE_CHUNK records at a time (apply_plan passes one chunk)."""
+    """INSERT the plan's new records (apply_plan passes one chunk of them) with their timestamps and
+    history rows: their new pks, in plan order, and {pk: history id}."""
     stamps = bulk.model_fields(model, ("created_at", "updated_at"))
-    created_pks: list[int] = []
-    history_ids: dict[int, int] = {}
-    for chunk in chunks(plan.creates, WRITE_CHUNK):
-        rows = [[*resolve(create.values), now, now] for create in chunk]
-        stored, rows = districts.stored_columns(model, plan.fields, rows)
-        # The sort keys once, for the records and their history rows alike.
-        written, keyed = bulk.with_sort_keys(model, fields + stamps + bulk.model_fields(model, stored), rows)
-        pks = bulk.insert_rows(model, written, keyed, returning=True, sort_keys=False)
-        attnames = [f.attname for f in written]
-        history_ids.update(
-            bulk.insert_history_rows(model, attnames, keyed, pks, "+", user_pk, reason, now, sort_keys=False)
-        )
-        created_pks += pks
-    return created_pks, history_ids
+    rows = [[*resolve(create.values), now, now] for create in plan.creates]
+    stored, rows = districts.stored_columns(model, plan.fields, rows)
+    # The sort keys once, for the records and their history rows alike.
+    written, keyed = bulk.with_sort_keys(model, fields + stamps + bulk.model_fields(model, stored), rows)
+    pks = bulk.insert_rows(model, written, keyed, returning=True, sort_keys=False)
+    attnames = [f.attname for f in written]
+    history_ids = bulk.insert_history_rows(model, attnames, keyed, pks, "+", user_pk, reason, now, sort_keys=False)
+    return pks, history_ids
 
 
 def apply_updates(

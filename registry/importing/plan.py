@@ -183,11 +183,15 @@ def encode(plan: Plan) -> Iterator[str]:
     encoder = PlanEncoder(ensure_ascii=False, separators=(",", ":"))
     yield encoder.encode({key: getattr(plan, key) for key in SCALARS})
     errors = [[e.row, e.column, e.value, e.message] for e in plan.errors]
-    for name, items in (("creates", plan.creates), ("updates", plan.updates), ("changes", plan.changes)):
+    lists: dict[str, list[Any]] = {
+        "creates": plan.creates,
+        "updates": plan.updates,
+        "changes": plan.changes,
+        "errors": errors,
+    }
+    for name, items in lists.items():
         for start in range(0, len(items), LINE_ITEMS):
             yield encoder.encode({name: items[start : start + LINE_ITEMS]})
-    for start in range(0, len(errors), LINE_ITEMS):
-        yield encoder.encode({"errors": errors[start : start + LINE_ITEMS]})
 
 
 def decompressed_lines(data: bytes) -> Iterator[str]:

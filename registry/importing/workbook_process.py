@@ -30,8 +30,7 @@ logger = logging.getLogger(__name__)
 MAX_SHEETS = 10
 # Distinct values a column's SharedValues remembers; a column of names or numbers gains nothing past this.
 SHARED_PER_COLUMN = 4096
-
-
+# Cell types SharedValues shares (hashable, and never changed in place).
 SHAREABLE = frozenset({str, int, float, datetime.date, datetime.datetime, datetime.time, datetime.timedelta})
 
 
